@@ -1,0 +1,99 @@
+"""`generate(writer)`: the one entry point. The gen-files shim and `python -m gen` both call it.
+
+Everything is computed in memory first (validate, run, verify, render, template) and written
+only at the end, so a failure leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+from gen.catalog import ENTRIES, FAMILIES, SOURCES
+from gen.data import csv_text, sidecar, snippet
+from gen.model import Entry
+from gen.pages import Card, PitfallView, figure_view, home_page, md_escape, nav, scheduler_page
+from gen.pitfalls import capture
+from gen.plot import figure_for, render_all, thumbnail
+from gen.run import run_case
+from gen.validate import check_catalog
+from gen.verify import verify
+
+log = logging.getLogger("mkdocs.plugins.atlas")
+
+# Hand-written pages in docs/, listed after the schedulers in the nav.
+GUIDES: tuple[tuple[str, str], ...] = (("How the atlas is built", "about.md"),)
+
+
+class Writer(Protocol):
+    def write(self, path: str, data: bytes) -> None: ...
+    def edit_path(self, path: str, source: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class Summary:
+    schedulers: int
+    cases: int
+    plots: int
+    cached: int
+    seconds: float
+    max_error: float
+
+    def line(self) -> str:
+        return (
+            f"atlas: {self.schedulers} schedulers, {self.cases} cases verified (max relative error "
+            f"{self.max_error:.1e}); rendered {self.plots} plots ({self.cached} from cache) in {self.seconds:.1f} s"
+        )
+
+
+def generate(writer: Writer, entries: tuple[Entry, ...] = ENTRIES, workers: int | None = None) -> Summary:
+    start = time.perf_counter()
+    check_catalog(entries, [f for f, _ in FAMILIES])
+    files: dict[str, bytes] = {}
+    jobs, names, pages, cards = [], [], [], []
+    worst, cases = 0.0, 0
+    for entry in entries:
+        folder = f"schedulers/{entry.slug}"
+        traces = [run_case(entry, case) for case in entry.cases]
+        checks = [verify(t) for t in traces]
+        worst, cases = max([worst, *(c.error for c in checks)]), cases + len(checks)
+        figures = []
+        for trace in traces:
+            case = trace.case
+            figure = figure_for(trace, f"{entry.name}: {case.title}")
+            code = snippet(trace)
+            base = f"{folder}/{case.id}"
+            for theme in ("light", "dark"):
+                jobs.append((figure, theme))
+                names.append(f"{base}.{theme}.svg")
+            links = {k: f"{case.id}.{k}" for k in ("csv", "py")} | {
+                f"svg_{t}": f"{case.id}.{t}.svg" for t in ("light", "dark")
+            }
+            files[f"{base}.csv"] = csv_text(trace).encode()
+            files[f"{base}.py"] = code.encode()
+            files[f"{base}.json"] = sidecar(trace, code, links).encode()
+            figures.append(figure_view(trace, figure, code))
+        pitfalls = [PitfallView(p, capture(entry, p)) for p in entry.pitfalls]
+        pages.append((f"{folder}/index.md", scheduler_page(entry, figures, checks, pitfalls), entry))
+        thumb = thumbnail(traces[0])
+        for theme in ("light", "dark"):
+            jobs.append((thumb, theme))
+            names.append(f"{folder}/thumb.{theme}.svg")
+        w, h = thumb.size
+        alt = md_escape(f"Thumbnail: the learning rate under {entry.name}")
+        cards.append(Card(entry, f"{folder}/index.md", f"{folder}/thumb", alt, round(w * 96), round(h * 96)))
+    svgs, cached = render_all(jobs, workers)
+    files.update(zip(names, svgs, strict=True))
+    for path, text, _ in pages:
+        files[path] = text.encode()
+    files["index.md"] = home_page(FAMILIES, cards).encode()
+    files["SUMMARY.md"] = nav(FAMILIES, entries, GUIDES).encode()
+    for path, data in sorted(files.items()):
+        writer.write(path, data)
+    for path, _, entry in pages:
+        writer.edit_path(path, SOURCES[entry.name])
+    summary = Summary(len(entries), cases, len(jobs), cached, time.perf_counter() - start, worst)
+    log.info(summary.line())
+    return summary

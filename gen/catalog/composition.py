@@ -1,0 +1,150 @@
+"""Composition: schedulers built out of other schedulers."""
+
+from gen import twins
+from gen.model import Arg, Case, Entry, Formula, Pitfall, Sched
+
+
+def warmup_cosine(warmup: int, steps: int = 100) -> dict:
+    """A linear warm-up of `warmup` steps, then a cosine to zero over the rest."""
+    return {
+        "schedulers": [
+            Sched("LinearLR", {"start_factor": 0.01, "end_factor": 1.0, "total_iters": warmup}),
+            Sched("CosineAnnealingLR", {"T_max": steps - warmup}),
+        ],
+        "milestones": [warmup],
+    }
+
+
+SEQUENTIAL = Entry(
+    name="SequentialLR",
+    family="composition",
+    summary="Runs one scheduler after another, switching at milestone steps.",
+    about="""
+Hands the optimizer to a list of schedulers in turn: the first runs until `milestones[0]`, the
+second from there to `milestones[1]`, and so on. Each scheduler starts its own schedule from the
+initial rate when its turn comes, counting its steps from zero. The classic use is a short
+warm-up (`LinearLR` from a small factor up to 1) followed by the main decay
+([CosineAnnealingLR](../cosine-annealing-lr/index.md)), the recipe of most transformer training.
+
+All the schedulers must wrap the same optimizer as the `SequentialLR`, and there must be exactly
+one milestone fewer than schedulers. [ReduceLROnPlateau](../reduce-lr-on-plateau/index.md) cannot
+be a part, since it needs a metric to step.
+""",
+    args=(
+        Arg("optimizer", "The wrapped optimizer, shared by every part."),
+        Arg("schedulers", "The parts, in order; each built on `optimizer`."),
+        Arg("milestones", "Steps at which the next part takes over; one fewer than `schedulers`."),
+        Arg("last_epoch", "Index of the last step when resuming; `-1` starts a fresh schedule."),
+    ),
+    formula=Formula(
+        closed=(
+            r"\eta_t = S_k(t - m_k) \quad \text{for } m_k \le t < m_{k+1},"
+            r"\qquad m_0 = 0,\ m_{K} = \infty"
+        ),
+        recursive_title="For the warm-up-then-cosine recipe (the first case below) this reads:",
+        recursive=(
+            r"\eta_t = \begin{cases}"
+            r"\eta_0 \left(f_0 + (f_1 - f_0)\,\frac{\min(t, n)}{n}\right) & t < m_1 \\[4pt]"
+            r"\tfrac12\,\eta_0 \left(1 + \cos\frac{\pi\,(t - m_1)}{T_{\max}}\right) & t \ge m_1"
+            r"\end{cases}"
+        ),
+        symbols=(
+            (r"S_k(s)", "the closed form of `schedulers[k]` after `s` of its own steps, starting from the initial rate"),
+            (r"m_k", "`milestones[k-1]`: the step where part `k` takes over"),
+            (r"K", "`len(schedulers)`"),
+            (r"f_0,\ f_1,\ n", "`start_factor`, `end_factor`, `total_iters` of the `LinearLR` warm-up"),
+            (r"T_{\max}", "`T_max` of the `CosineAnnealingLR` part"),
+            (r"\eta_0", "the group's initial rate (the optimizer's `lr`)"),
+        ),
+        note="""
+The second formula spells out the first for the warm-up-then-cosine recipe. Each part restarts
+from \\(\\eta_0\\), not from where the previous part left the rate: a milestone before the warm-up
+ends makes the rate jump (see the last case).
+""",
+    ),
+    twin=twins.sequential,
+    span=lambda a: a["milestones"][-1] + 1,
+    marks=lambda a: [(m, "milestone") for m in a["milestones"]],
+    cases=(
+        Case("warmup-cosine", "Linear warm-up, then cosine", warmup_cosine(10), steps=100),
+        Case(
+            "warmup-length",
+            "How long to warm up",
+            warmup_cosine(10),
+            steps=100,
+            vary="milestones",
+            values=([5], [10], [20]),
+            derive=lambda m: warmup_cosine(m[0]),
+            text="Each run warms up for `milestones[0]` steps (`total_iters` set to match) and anneals over the rest.",
+        ),
+        Case(
+            "three-parts",
+            "Warm-up, hold, then linear decay",
+            {
+                "schedulers": [
+                    Sched("LinearLR", {"start_factor": 0.01, "end_factor": 1.0, "total_iters": 10}),
+                    Sched("LinearLR", {"start_factor": 1.0, "end_factor": 1.0, "total_iters": 1}),
+                    Sched("LinearLR", {"start_factor": 1.0, "end_factor": 0.0, "total_iters": 30}),
+                ],
+                "milestones": [10, 70],
+            },
+            steps=100,
+            text="Three parts and two milestones: the warm-up-stable-decay shape, built from `LinearLR` alone.",
+        ),
+        Case(
+            "early-milestone",
+            "A milestone before the warm-up ends",
+            {
+                "schedulers": [
+                    Sched("LinearLR", {"start_factor": 0.01, "end_factor": 1.0, "total_iters": 20}),
+                    Sched("CosineAnnealingLR", {"T_max": 90}),
+                ],
+                "milestones": [10],
+            },
+            steps=100,
+            text="""
+The milestone (10) comes before the warm-up's `total_iters` (20): the cosine part starts from the
+full initial rate, so the rate jumps from about half of it straight to the top.
+""",
+        ),
+    ),
+    pitfalls=(
+        Pitfall(
+            id="milestone-count",
+            title="One milestone too many",
+            code="""
+import torch
+from torch.optim.lr_scheduler import CosineAnnealingLR, LinearLR, SequentialLR
+
+params = [torch.nn.Parameter(torch.zeros(1))]
+optimizer = torch.optim.SGD(params, lr=0.1)
+warmup = LinearLR(optimizer, start_factor=0.01, total_iters=10)
+cosine = CosineAnnealingLR(optimizer, T_max=90)
+scheduler = SequentialLR(optimizer, schedulers=[warmup, cosine], milestones=[10, 100])
+""",
+            expect="ValueError",
+            explain="`milestones` lists the switch points between parts, so it has one entry fewer than `schedulers`.",
+            fix="Give `len(schedulers) - 1` milestones.",
+        ),
+        Pitfall(
+            id="other-optimizer",
+            title="A part built on another optimizer",
+            code="""
+import torch
+from torch.optim.lr_scheduler import CosineAnnealingLR, LinearLR, SequentialLR
+
+params = [torch.nn.Parameter(torch.zeros(1))]
+optimizer = torch.optim.SGD(params, lr=0.1)
+other = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+warmup = LinearLR(optimizer, start_factor=0.01, total_iters=10)
+cosine = CosineAnnealingLR(other, T_max=90)
+scheduler = SequentialLR(optimizer, schedulers=[warmup, cosine], milestones=[10])
+""",
+            expect="ValueError",
+            explain="Every part must drive the optimizer the `SequentialLR` drives.",
+            fix="Build every part on the same optimizer object.",
+        ),
+    ),
+)
+
+ENTRIES = (SEQUENTIAL,)

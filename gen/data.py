@@ -1,0 +1,172 @@
+"""Trace -> CSV, JSON sidecar and a Reproduce snippet that prints the CSV with torch alone."""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from gen import metric
+from gen.model import Code, Optim, Sched, Trace
+from gen.run import SCHEDULERS, torch_version
+
+WIDTH = 88
+FLAT = 10**6  # a width nothing reaches: one line, for captions and alt text
+
+
+def csv_text(trace: Trace) -> str:
+    header, rows = trace.header_and_rows()
+    return "\n".join(",".join(r) for r in [header, *rows]) + "\n"
+
+
+def source(value: Any, indent: int = 0, width: int = WIDTH) -> str:
+    """Python source for a catalog value, wrapped like a formatter would past `width` columns."""
+    if isinstance(value, Sched):
+        return call(value.name, value.args, indent, width=width)
+    if isinstance(value, Code):
+        return value.source
+    if isinstance(value, (list, tuple)):
+        items = [source(v, indent + 4, width) for v in value]
+        open_, close = ("[", "]") if isinstance(value, list) else ("(", ",)" if len(value) == 1 else ")")
+        flat = open_ + ", ".join(items) + close
+        if len(flat) + indent <= width and "\n" not in flat:
+            return flat
+        pad = " " * (indent + 4)
+        return open_ + "\n" + "".join(f"{pad}{i},\n" for i in items) + " " * indent + close[-1]
+    return repr(value)
+
+
+def call(name: str, args: Mapping[str, Any], indent: int = 0, first: str = "optimizer", width: int = WIDTH) -> str:
+    items = [first] + [f"{k}={source(v, indent + 4, width)}" for k, v in args.items()]
+    flat = f"{name}({', '.join(items)})"
+    if len(flat) + indent <= width and "\n" not in flat:
+        return flat
+    pad = " " * (indent + 4)
+    return f"{name}(\n" + "".join(f"{pad}{i},\n" for i in items) + " " * indent + ")"
+
+
+def optimizer_source(optim: Optim, indent: int = 4) -> str:
+    param = "torch.nn.Parameter(torch.zeros(1))"
+    if len(optim.lrs) == 1:
+        return call(f"torch.optim.{optim.name}", {"lr": optim.lrs[0], **optim.args}, indent, first=f"[{param}]")
+    groups = [f'{{"params": [{param}], "lr": {lr!r}}}' for lr in optim.lrs]
+    pad = " " * (indent + 8)
+    listing = "[\n" + "".join(f"{pad}{g},\n" for g in groups) + " " * (indent + 4) + "]"
+    return call(f"torch.optim.{optim.name}", dict(optim.args), indent, first=listing)
+
+
+def scheduler_names(value: Any) -> set[str]:
+    if isinstance(value, Sched):
+        return {value.name} | scheduler_names(list(value.args.values()))
+    if isinstance(value, (list, tuple)):
+        return set().union(*(scheduler_names(v) for v in value)) if value else set()
+    if isinstance(value, Mapping):
+        return scheduler_names(list(value.values()))
+    return set()
+
+
+def snippet(trace: Trace) -> str:
+    """A self-contained script: `python <case>.py` prints exactly the published CSV."""
+    entry, case = trace.entry, trace.case
+    names = [name for name, _ in trace.runs[0].columns]
+    nested = sorted(set().union(*(scheduler_names(a) for _, a in case.runs())) - {entry.name})
+    lines = [
+        f'"""Reproduce "{case.title}" ({entry.name}) from the LR Scheduler Atlas.',
+        "",
+        f"Needs only torch (the atlas used {torch_version()}). Prints the figure's data as CSV.",
+        '"""',
+        "",
+    ]
+    if entry.metric:
+        lines += ["import math", "import random", ""]
+    lines += ["import torch"]
+    if entry.module == SCHEDULERS:
+        lines.append(f"from {SCHEDULERS} import {', '.join(sorted({*nested, entry.name}))}")
+    else:
+        lines += [f"from {SCHEDULERS} import {', '.join(nested)}"] if nested else []
+        lines.append(f"from {entry.module} import {entry.name}")
+    lines += ["", f"STEPS = {case.steps}", ""]
+    if entry.metric:
+        lines += ["", inspect.getsource(metric.val_loss).rstrip(), ""]
+    lines += [
+        "",
+        "def trace(make_scheduler):",
+        '    """Train nothing, but step a fresh optimizer and its scheduler; record each step."""',
+        f"    optimizer = {optimizer_source(case.optim)}",
+        "    scheduler = make_scheduler(optimizer)",
+        f"    columns = {{{', '.join(f'{json.dumps(n)}: []' for n in names)}}}",
+    ]
+    if entry.metric:
+        lines.append(f"    rng = random.Random({case.seed})")
+    lines += ["    for step in range(STEPS):", "        groups = optimizer.param_groups"]
+    for n in names:
+        if n == "lr":
+            lines.append('        columns["lr"].append(groups[0]["lr"])')
+        elif n.startswith("lr_group"):
+            lines.append(f'        columns["{n}"].append(groups[{n[8:]}]["lr"])')
+        elif n == "momentum":
+            lines.append('        columns["momentum"].append(groups[0]["momentum"])')
+        elif n == "beta1":
+            lines.append('        columns["beta1"].append(groups[0]["betas"][0])')
+    lines.append("        optimizer.step()")
+    if entry.metric:
+        lines += [
+            f'        loss = val_loss(step, groups[0]["lr"], {case.optim.lrs[0]!r}, rng)',
+            '        columns["metric"].append(loss)',
+            "        scheduler.step(loss)",
+        ]
+    else:
+        lines.append("        scheduler.step()")
+    lines += ["    return columns", "", "", "runs = {"]
+    for label, args in case.runs():
+        lines.append(f"    {json.dumps(label)}: trace(lambda optimizer: {call(entry.name, args, 4)}),")
+    lines += [
+        "}",
+        'header, values = ["step"], []',
+        "for label, columns in runs.items():",
+        "    for name, column in columns.items():",
+        '        header.append(f"{name}[{label}]" if label else name)',
+        "        values.append(column)",
+        'print(",".join(header))',
+        "for step in range(STEPS):",
+        '    print(",".join([str(step)] + [repr(column[step]) for column in values]))',
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, Sched):
+        return {"scheduler": f"torch.optim.lr_scheduler.{value.name}", "arguments": jsonable(dict(value.args))}
+    if isinstance(value, Code):
+        return {"code": value.source}
+    if isinstance(value, Mapping):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def sidecar(trace: Trace, code: str, files: Mapping[str, str]) -> str:
+    entry, case = trace.entry, trace.case
+    header, _ = trace.header_and_rows()
+    doc: dict[str, Any] = {
+        "scheduler": f"{entry.module}.{entry.name}",
+        "case": case.id,
+        "title": case.title,
+        "arguments": jsonable(dict(case.args)),
+        "optimizer": {
+            "class": f"torch.optim.{case.optim.name}",
+            "arguments": jsonable(dict(case.optim.args)),
+            "param_groups": [{"lr": lr} for lr in case.optim.lrs],
+        },
+        "steps": case.steps,
+        "columns": header,
+        "torch": torch_version(),
+        "files": dict(files),
+        "snippet": code,
+    }
+    if case.vary is not None:
+        doc["sweep"] = {"argument": case.vary, "runs": [{"label": lb, "arguments": jsonable(a)} for lb, a in case.runs()]}
+    return json.dumps(doc, indent=2) + "\n"
+

@@ -1,0 +1,184 @@
+"""The vocabulary every other module speaks: catalog entries, cases, and the traces torch gives."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class CatalogError(ValueError):
+    """A catalog entry is wrong; the message names the scheduler, the case and the field."""
+
+
+@dataclass(frozen=True)
+class Sched:
+    """A scheduler given as an argument to another (the parts of SequentialLR)."""
+
+    name: str
+    args: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Code:
+    """A Python expression passed as an argument, e.g. a lambda; shown and run as written."""
+
+    source: str
+
+
+@dataclass(frozen=True)
+class Optim:
+    """The optimizer a case builds: one parameter group per entry of `lrs`."""
+
+    name: str = "SGD"
+    lrs: tuple[float, ...] = (0.1,)
+    args: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One figure: a scheduler run with set arguments, or a sweep of one argument.
+
+    A sweep runs `args | {vary: value} | derive(value)` for each value and overlays the runs.
+    """
+
+    id: str
+    title: str
+    args: Mapping[str, Any]
+    steps: int
+    optim: Optim = Optim()
+    vary: str | None = None
+    values: tuple[Any, ...] = ()
+    derive: Callable[[Any], Mapping[str, Any]] | None = None
+    log: bool = False
+    seed: int = 0  # seeds the synthetic validation loss of metric-driven schedulers
+    warns: str | None = None  # a deliberate demonstration of the torch warning containing this
+    text: str = ""  # Markdown under the figure
+
+    def runs(self) -> tuple[tuple[str, dict[str, Any]], ...]:
+        """(label, arguments) of every run; a single case has one run labelled ''."""
+        if self.vary is None:
+            return (("", dict(self.args)),)
+        out = []
+        for value in self.values:
+            extra = self.derive(value) if self.derive else {}
+            out.append((f"{self.vary}={value!r}", {**self.args, self.vary: value, **extra}))
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class Arg:
+    """A constructor argument; its default is read from torch's own signature."""
+
+    name: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class Formula:
+    closed: str  # LaTeX, display
+    symbols: tuple[tuple[str, str], ...]  # (LaTeX symbol, what it is / which argument)
+    closed_title: str = "Closed form:"
+    recursive: str | None = None  # LaTeX of the chainable form, where torch computes it so
+    recursive_title: str = "Recursive (chainable) form, as torch computes it on each `step()`:"
+    note: str = ""  # Markdown after the formulas
+
+
+@dataclass(frozen=True)
+class Pitfall:
+    """A misuse; `code` runs at build time and must raise or warn `expect`, whose message is shown."""
+
+    id: str
+    title: str
+    code: str
+    expect: str  # exception or warning class name, e.g. "ValueError" or "UserWarning"
+    explain: str
+    fix: str
+
+
+@dataclass(frozen=True)
+class Curve:
+    """What a twin predicts for one run: lr per group per step, and momentum/beta1 where cycled."""
+
+    lrs: tuple[tuple[float, ...], ...]
+    momentum: tuple[float, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Setting:
+    """Everything a twin may look at: never the scheduler itself."""
+
+    args: Mapping[str, Any]
+    base_lrs: tuple[float, ...]
+    optim: Optim
+    steps: int
+    metric: tuple[float, ...] | None = None
+
+
+Twin = Callable[[Setting], Curve]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One scheduler: drives its page, plots, data files, nav entry and tests."""
+
+    name: str
+    family: str
+    summary: str  # one line, for the gallery and the page's description
+    about: str  # Markdown: what it does and when to use it
+    args: tuple[Arg, ...]
+    formula: Formula
+    twin: Twin
+    cases: tuple[Case, ...]
+    span: Callable[[Mapping[str, Any]], int]  # least steps that show the whole schedule
+    module: str = "torch.optim.lr_scheduler"
+    metric: bool = False  # stepped with a validation loss
+    marks: Callable[[Mapping[str, Any]], Sequence[tuple[float, str]]] | None = None
+    pitfalls: tuple[Pitfall, ...] = ()
+    extra: str = ""  # Markdown section(s) after the plots
+
+    @property
+    def slug(self) -> str:
+        return slug(self.name)
+
+
+def slug(name: str) -> str:
+    """CosineAnnealingLR -> cosine-annealing-lr; ReduceLROnPlateau -> reduce-lr-on-plateau."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "-", name).lower()
+
+
+@dataclass(frozen=True)
+class Run:
+    """One torch run: the columns its CSV gets (without the run label)."""
+
+    label: str
+    args: Mapping[str, Any]
+    columns: tuple[tuple[str, tuple[float, ...]], ...]  # ("lr", values) or ("lr_group0", ...)
+
+    def column(self, name: str) -> tuple[float, ...] | None:
+        return dict(self.columns).get(name)
+
+    @property
+    def lrs(self) -> tuple[tuple[float, ...], ...]:
+        return tuple(v for k, v in self.columns if k == "lr" or k.startswith("lr_group"))
+
+
+@dataclass(frozen=True)
+class Trace:
+    entry: Entry
+    case: Case
+    runs: tuple[Run, ...]
+    warnings: tuple[str, ...] = ()
+
+    def header_and_rows(self) -> tuple[list[str], list[list[str]]]:
+        """CSV columns: one per run and column, named `lr[T_max=50]` in a sweep."""
+        header = ["step"]
+        cols: list[tuple[float, ...]] = []
+        for run in self.runs:
+            for name, values in run.columns:
+                header.append(f"{name}[{run.label}]" if run.label else name)
+                cols.append(values)
+        n = max(len(c) for c in cols)
+        rows = [[str(i)] + [repr(c[i]) if i < len(c) else "" for c in cols] for i in range(n)]
+        return header, rows

@@ -1,0 +1,162 @@
+"""Jinja2 templates -> Markdown: scheduler pages, the gallery home page and the nav."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import jinja2
+
+from gen.data import FLAT, call, source
+from gen.model import Case, Entry, Trace
+from gen.plot import Figure
+from gen.run import scheduler_class, torch_version
+from gen.verify import Check
+
+ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("gen", "templates"),
+    undefined=jinja2.StrictUndefined,  # a missing variable stops the build
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+    autoescape=False,
+)
+PX_PER_INCH = 96
+
+
+@dataclass(frozen=True)
+class FigureView:
+    case: Case
+    alt: str
+    caption: str
+    code: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class PitfallView:
+    pitfall: object
+    message: str
+
+
+@dataclass(frozen=True)
+class ArgView:
+    name: str
+    default: str
+    meaning: str
+
+
+def md_escape(text: str) -> str:
+    """Escape what Markdown would read as syntax inside link or image text."""
+    return re.sub(r"([\[\]\\`*_{}<>])", r"\\\1", text)
+
+
+def short(value: float) -> str:
+    return f"{value:.3g}"
+
+
+def alt_text(trace: Trace) -> str:
+    """Names the scheduler and its arguments, then says what the curve does."""
+    entry, case = trace.entry, trace.case
+    unit = "epochs" if entry.metric else "steps"
+    head = call(entry.name, case.args, width=FLAT)
+    if case.vary:
+        head += f" with {case.vary} = {', '.join(repr(v) for v in case.values)}"
+    parts = []
+    for run in trace.runs:
+        for name, values in run.columns:
+            what = "the rate" if name == "lr" else name.replace("_", " ")
+            if name.startswith("lr_group"):
+                what = f"the rate of group {name[8:]}"
+            peak = max(range(len(values)), key=values.__getitem__)
+            desc = f"{what} starts at {short(values[0])}, peaks at {short(values[peak])} at step {peak}, ends at {short(values[-1])}"
+            parts.append(f"{run.label}: {desc}" if run.label else desc)
+    return f"Line chart of {head}, optimizer {case.optim.name}, over {case.steps} {unit}; " + "; ".join(parts) + "."
+
+
+def caption(trace: Trace) -> str:
+    entry, case = trace.entry, trace.case
+    text = f"`{call(entry.name, case.args, width=FLAT)}`"
+    if case.vary:
+        text += f" for `{case.vary}` in {', '.join(f'`{source(v, width=FLAT)}`' for v in case.values)}"
+        if case.derive:
+            text += " (other arguments follow it, see the script)"
+    opt = ", ".join([*(f"lr={lr!r}" for lr in case.optim.lrs[:1]), *(f"{k}={v!r}" for k, v in case.optim.args.items())])
+    groups = f", {len(case.optim.lrs)} groups with lr {', '.join(map(repr, case.optim.lrs))}" if len(case.optim.lrs) > 1 else ""
+    unit = "epochs" if entry.metric else "steps"
+    return f"{text}; optimizer `{case.optim.name}({opt})`{groups}; {case.steps} {unit}" + ("; log scale." if case.log else ".")
+
+
+def figure_view(trace: Trace, figure: Figure, code: str) -> FigureView:
+    w, h = figure.size
+    return FigureView(trace.case, md_escape(alt_text(trace)), caption(trace), code, round(w * PX_PER_INCH), round(h * PX_PER_INCH))
+
+
+def verification(entry: Entry, checks: Sequence[Check]) -> str:
+    err = max(c.error for c in checks)
+    steps = sum(c.steps for c in checks)
+    how = "exactly" if err == 0 else f"to {err:.1e} (max relative error)"
+    return (
+        f"Matches torch {torch_version()} {how} over {steps:,} steps in {len(checks)} cases: when this "
+        "page was built, an independent Python twin of the formula above predicted every step of "
+        "every case and sweep below, and the build compared it with torch's own trace (the build "
+        "fails past 1e-12 of a case's largest rate)."
+    )
+
+
+def signature_views(entry: Entry) -> tuple[str, list[ArgView]]:
+    sig = inspect.signature(scheduler_class(entry.name, entry.module))
+    params = []
+    for p in sig.parameters.values():
+        params.append(p.name if p.default is inspect.Parameter.empty else f"{p.name}={p.default!r}")
+    one_line = f"{entry.module}.{entry.name}({', '.join(params)})"
+    text = one_line if len(one_line) <= 88 else f"{entry.module}.{entry.name}(\n" + "".join(f"    {p},\n" for p in params) + ")"
+    args = []
+    for arg in entry.args:
+        default = sig.parameters[arg.name].default
+        shown = "required" if default is inspect.Parameter.empty else f"`{default!r}`"
+        args.append(ArgView(arg.name, shown, arg.meaning))
+    return text, args
+
+
+def scheduler_page(entry: Entry, figures: Sequence[FigureView], checks: Sequence[Check], pitfalls: Sequence[PitfallView]) -> str:
+    signature, args = signature_views(entry)
+    return ENV.get_template("scheduler.md.j2").render(
+        entry=entry,
+        signature=signature,
+        args=args,
+        figures=figures,
+        verification=verification(entry, checks),
+        pitfalls=pitfalls,
+        torch=torch_version(),
+    )
+
+
+@dataclass(frozen=True)
+class Card:
+    entry: Entry
+    page: str
+    thumb: str
+    alt: str
+    width: int
+    height: int
+
+
+def home_page(families: Sequence[tuple[str, str]], cards: Sequence[Card]) -> str:
+    grouped = [(f, title, [c for c in cards if c.entry.family == f]) for f, title in families]
+    return ENV.get_template("home.md.j2").render(families=[g for g in grouped if g[2]], torch=torch_version())
+
+
+def nav(families: Sequence[tuple[str, str]], entries: Sequence[Entry], extra: Sequence[tuple[str, str]] = ()) -> str:
+    """A literate-nav SUMMARY.md: home, then schedulers by family, then hand-written pages."""
+    lines = ["* [Home](index.md)", "* Schedulers"]
+    for family, title in families:
+        members = [e for e in entries if e.family == family]
+        if members:
+            lines.append(f"    * {title}")
+            lines += [f"        * [{e.name}](schedulers/{e.slug}/index.md)" for e in members]
+    lines += [f"* [{title}]({path})" for title, path in extra]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,124 @@
+"""Run a case on real torch: a fresh parameter set and optimizer per run, every step recorded."""
+
+from __future__ import annotations
+
+import importlib
+import math
+import random
+import warnings
+from importlib.metadata import version
+from collections.abc import Mapping
+from typing import Any
+
+from gen.metric import val_loss
+from gen.model import Case, CatalogError, Code, Entry, Optim, Run, Sched, Trace
+
+SCHEDULERS = "torch.optim.lr_scheduler"
+
+
+def torch_version() -> str:
+    """The release, without the local build tag: 2.13.0, not 2.13.0+cpu."""
+    return version("torch").split("+")[0]
+
+
+def scheduler_class(name: str, module: str = SCHEDULERS) -> type:
+    return getattr(importlib.import_module(module), name)
+
+
+def make_optimizer(optim: Optim) -> Any:
+    """One parameter per group, so no two runs (or schedulers) ever share state."""
+    import torch
+
+    groups = [{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": lr} for lr in optim.lrs]
+    return getattr(torch.optim, optim.name)(groups, **optim.args)
+
+
+def materialize(value: Any, optimizer: Any) -> Any:
+    """Catalog values to what torch takes: nested schedulers built on the same optimizer."""
+    if isinstance(value, Sched):
+        return scheduler_class(value.name)(optimizer, **materialize(dict(value.args), optimizer))
+    if isinstance(value, Code):
+        import torch
+
+        return eval(value.source, {"math": math, "torch": torch})  # noqa: S307 - catalog code
+    if isinstance(value, Mapping):
+        return {k: materialize(v, optimizer) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(materialize(v, optimizer) for v in value)
+    return value
+
+
+def momentum_key(optim: Optim) -> str | None:
+    """The column a cycled momentum gets: SGD's `momentum` or Adam's first beta."""
+    import torch
+
+    defaults = getattr(torch.optim, optim.name)([torch.zeros(1)], **optim.args).defaults
+    if "betas" in defaults:
+        return "beta1"
+    return "momentum" if "momentum" in defaults else None
+
+
+def run_once(entry: Entry, case: Case, label: str, args: Mapping[str, Any]) -> Run:
+    optimizer = make_optimizer(case.optim)
+    try:
+        scheduler = scheduler_class(entry.name, entry.module)(
+            optimizer, **materialize(dict(args), optimizer)
+        )
+    except Exception as exc:  # torch's own validation: report it against the catalog
+        raise CatalogError(
+            f"{entry.name} case {case.id!r}{f' run {label!r}' if label else ''}: torch rejected "
+            f"the arguments {dict(args)!r}: {type(exc).__name__}: {exc}"
+        ) from exc
+    groups = optimizer.param_groups
+    lrs: list[list[float]] = [[] for _ in groups]
+    moment: list[float] = []
+    metric: list[float] = []
+    key = momentum_key(case.optim)
+    rng = random.Random(case.seed)
+    for step in range(case.steps):
+        for i, group in enumerate(groups):
+            lrs[i].append(group["lr"])
+        if key:
+            moment.append(groups[0]["betas"][0] if key == "beta1" else groups[0]["momentum"])
+        optimizer.step()
+        try:
+            if entry.metric:
+                metric.append(val_loss(step, groups[0]["lr"], case.optim.lrs[0], rng))
+                scheduler.step(metric[-1])
+            else:
+                scheduler.step()
+        except Exception as exc:
+            raise CatalogError(
+                f"{entry.name} case {case.id!r}{f' run {label!r}' if label else ''}: torch raised "
+                f"at step {step} of {case.steps}: {type(exc).__name__}: {exc}; expected the "
+                "schedule to accept every step the case asks for (check field 'steps')"
+            ) from exc
+    if len(lrs) == 1:
+        columns: list[tuple[str, tuple[float, ...]]] = [("lr", tuple(lrs[0]))]
+    else:
+        columns = [(f"lr_group{i}", tuple(v)) for i, v in enumerate(lrs)]
+    if key and len(set(moment)) > 1:  # only where the scheduler cycles it
+        columns.append((key, tuple(moment)))
+    if metric:
+        columns.append(("metric", tuple(metric)))
+    return Run(label=label, args=dict(args), columns=tuple(columns))
+
+
+def run_case(entry: Entry, case: Case) -> Trace:
+    """All runs of a case; a torch warning fails the build unless the case demonstrates it."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        runs = tuple(run_once(entry, case, label, args) for label, args in case.runs())
+    messages = tuple(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
+    unexpected = [m for m in messages if not (case.warns and case.warns in m)]
+    if unexpected:
+        raise CatalogError(
+            f"{entry.name} case {case.id!r}: torch warned {unexpected[0]!r}; fix the case, or "
+            "declare it a deliberate demonstration with warns='<part of the message>'"
+        )
+    if case.warns and not messages:
+        raise CatalogError(
+            f"{entry.name} case {case.id!r}: field 'warns' expects torch to warn "
+            f"{case.warns!r}, but torch gave no warning"
+        )
+    return Trace(entry=entry, case=case, runs=runs, warnings=messages)

@@ -1,0 +1,135 @@
+"""Catalog checks that run before torch does: every mistake named by scheduler, case and field."""
+
+from __future__ import annotations
+
+import inspect
+import re
+import types
+import typing
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from gen.model import CatalogError, Code, Entry, Sched
+from gen.run import scheduler_class
+
+# Names torch's annotations use only under TYPE_CHECKING.
+_HINT_NAMES = {"Callable": Callable, "Iterable": Iterable, "Sequence": Sequence}
+
+
+def signature(name: str, module: str) -> inspect.Signature:
+    return inspect.signature(scheduler_class(name, module))
+
+
+def hints(name: str, module: str) -> dict[str, Any]:
+    init = scheduler_class(name, module).__init__
+    return typing.get_type_hints(init, localns=_HINT_NAMES)
+
+
+def conforms(value: Any, hint: Any) -> bool:
+    """A small structural check of catalog values against torch's annotations."""
+    origin, params = typing.get_origin(hint), typing.get_args(hint)
+    if hint is Any:
+        return True
+    if origin in (typing.Union, types.UnionType):
+        return any(conforms(value, h) for h in params)
+    if origin is typing.Literal:
+        return value in params
+    if hint is type(None):
+        return value is None
+    if isinstance(value, Sched):
+        return isinstance(hint, type) and hint.__name__ in ("LRScheduler", "Optimizer")
+    if isinstance(value, Code):
+        return origin is Callable or hint is Callable or origin in (list,) and conforms(value, params[0])
+    if origin in (list, tuple, Sequence, Iterable):
+        return isinstance(value, (list, tuple)) and all(conforms(v, params[0]) for v in value) if params else True
+    if origin is Callable or hint is Callable:
+        return callable(value)
+    if hint is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(hint, type):
+        return isinstance(value, hint)
+    return True
+
+
+def describe(hint: Any) -> str:
+    return re.sub(r"\btyping\.|<class '([^']+)'>", r"\1", str(hint))
+
+
+def check_args(owner: str, name: str, module: str, args: Mapping[str, Any]) -> None:
+    sig = signature(name, module)
+    known = [p for p in sig.parameters if p != "optimizer"]
+    types_ = hints(name, module)
+    for key, value in args.items():
+        if key not in known:
+            raise CatalogError(f"{owner}: unknown argument {key!r} for {name}; expected one of {', '.join(known)}")
+        if not conforms(value, types_.get(key, Any)):
+            raise CatalogError(
+                f"{owner}: argument {key}={value!r} has type {type(value).__name__}; "
+                f"expected {describe(types_[key])}"
+            )
+        for part in value if isinstance(value, (list, tuple)) else [value]:
+            if isinstance(part, Sched):
+                check_args(f"{owner} (part {part.name})", part.name, "torch.optim.lr_scheduler", part.args)
+    missing = [p for p, v in sig.parameters.items() if v.default is inspect.Parameter.empty and p not in args and p != "optimizer"]
+    if missing:
+        raise CatalogError(f"{owner}: missing required argument {missing[0]!r} for {name}")
+
+
+def check_entry(entry: Entry, families: Iterable[str]) -> None:
+    name = entry.name
+    try:
+        sig = signature(name, entry.module)
+    except AttributeError:
+        raise CatalogError(f"{name}: unknown scheduler; expected a class in {entry.module}") from None
+    if entry.family not in families:
+        raise CatalogError(f"{name}: field 'family' is {entry.family!r}; expected one of {', '.join(families)}")
+    documented = [a.name for a in entry.args]
+    if documented != list(sig.parameters):
+        raise CatalogError(
+            f"{name}: field 'args' documents {documented}; expected torch {_torch()}'s signature "
+            f"{list(sig.parameters)}, in that order"
+        )
+    if not callable(entry.twin):
+        raise CatalogError(f"{name}: field 'twin' is missing; expected a function Setting -> Curve (see gen/twins.py)")
+    seen: set[str] = set()
+    for case in entry.cases:
+        owner = f"{name} case {case.id!r}"
+        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", case.id):
+            raise CatalogError(f"{owner}: field 'id' must be lowercase words joined by '-'")
+        if case.id in seen:
+            raise CatalogError(f"{owner}: field 'id' is used twice; expected unique case ids")
+        seen.add(case.id)
+        import torch.optim
+
+        if not hasattr(torch.optim, case.optim.name):
+            raise CatalogError(f"{owner}: field 'optim' names unknown optimizer {case.optim.name!r}")
+        if case.vary is not None and not case.values:
+            raise CatalogError(f"{owner}: field 'values' is empty; expected the values of {case.vary!r} to sweep")
+        for label, args in case.runs():
+            where = f"{owner}{f' run {label!r}' if label else ''}"
+            check_args(where, name, entry.module, args)
+            need = entry.span(args)
+            if case.steps < need:
+                raise CatalogError(
+                    f"{where}: field 'steps' is {case.steps}, too short to show the whole schedule; "
+                    f"expected at least {need}"
+                )
+    if len(entry.cases) < 2:
+        raise CatalogError(f"{name}: field 'cases' has {len(entry.cases)}; expected at least two")
+
+
+def check_catalog(entries: Sequence[Entry], families: Iterable[str]) -> None:
+    families = list(families)
+    names = [e.name for e in entries]
+    for entry in entries:
+        if names.count(entry.name) > 1:
+            raise CatalogError(f"{entry.name}: listed twice in the catalog")
+        check_entry(entry, families)
+
+
+def _torch() -> str:
+    from importlib.metadata import version
+
+    return version("torch")
