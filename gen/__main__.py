@@ -1,8 +1,8 @@
 """`python -m gen`: run, verify and render the atlas without MkDocs.
 
-    python -m gen                 # check everything, render plots into the cache, write nothing
-    python -m gen --out DIR       # also write the generated pages and files into DIR
-    python -m gen --workers 1     # render in one process (for timing)
+python -m gen                 # check everything, render plots into the cache, write nothing
+python -m gen --out DIR       # also write the generated pages and files into DIR
+python -m gen --workers 1     # render in one process (for timing)
 """
 
 from __future__ import annotations

@@ -167,6 +167,8 @@ def sidecar(trace: Trace, code: str, files: Mapping[str, str]) -> str:
         "snippet": code,
     }
     if case.vary is not None:
-        doc["sweep"] = {"argument": case.vary, "runs": [{"label": lb, "arguments": jsonable(a)} for lb, a in case.runs()]}
+        doc["sweep"] = {
+            "argument": case.vary,
+            "runs": [{"label": lb, "arguments": jsonable(a)} for lb, a in case.runs()],
+        }
     return json.dumps(doc, indent=2) + "\n"
-

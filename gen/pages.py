@@ -85,14 +85,22 @@ def caption(trace: Trace) -> str:
         if case.derive:
             text += " (other arguments follow it, see the script)"
     opt = ", ".join([*(f"lr={lr!r}" for lr in case.optim.lrs[:1]), *(f"{k}={v!r}" for k, v in case.optim.args.items())])
-    groups = f", {len(case.optim.lrs)} groups with lr {', '.join(map(repr, case.optim.lrs))}" if len(case.optim.lrs) > 1 else ""
+    groups = (
+        f", {len(case.optim.lrs)} groups with lr {', '.join(map(repr, case.optim.lrs))}"
+        if len(case.optim.lrs) > 1
+        else ""
+    )
     unit = "epochs" if entry.metric else "steps"
-    return f"{text}; optimizer `{case.optim.name}({opt})`{groups}; {case.steps} {unit}" + ("; log scale." if case.log else ".")
+    return f"{text}; optimizer `{case.optim.name}({opt})`{groups}; {case.steps} {unit}" + (
+        "; log scale." if case.log else "."
+    )
 
 
 def figure_view(trace: Trace, figure: Figure, code: str) -> FigureView:
     w, h = figure.size
-    return FigureView(trace.case, md_escape(alt_text(trace)), caption(trace), code, round(w * PX_PER_INCH), round(h * PX_PER_INCH))
+    return FigureView(
+        trace.case, md_escape(alt_text(trace)), caption(trace), code, round(w * PX_PER_INCH), round(h * PX_PER_INCH)
+    )
 
 
 def verification(entry: Entry, checks: Sequence[Check]) -> str:
@@ -113,7 +121,11 @@ def signature_views(entry: Entry) -> tuple[str, list[ArgView]]:
     for p in sig.parameters.values():
         params.append(p.name if p.default is inspect.Parameter.empty else f"{p.name}={p.default!r}")
     one_line = f"{entry.module}.{entry.name}({', '.join(params)})"
-    text = one_line if len(one_line) <= 88 else f"{entry.module}.{entry.name}(\n" + "".join(f"    {p},\n" for p in params) + ")"
+    text = (
+        one_line
+        if len(one_line) <= 64
+        else f"{entry.module}.{entry.name}(\n" + "".join(f"    {p},\n" for p in params) + ")"
+    )
     args = []
     for arg in entry.args:
         default = sig.parameters[arg.name].default
@@ -122,7 +134,9 @@ def signature_views(entry: Entry) -> tuple[str, list[ArgView]]:
     return text, args
 
 
-def scheduler_page(entry: Entry, figures: Sequence[FigureView], checks: Sequence[Check], pitfalls: Sequence[PitfallView]) -> str:
+def scheduler_page(
+    entry: Entry, figures: Sequence[FigureView], checks: Sequence[Check], pitfalls: Sequence[PitfallView]
+) -> str:
     signature, args = signature_views(entry)
     return ENV.get_template("scheduler.md.j2").render(
         entry=entry,

@@ -17,8 +17,18 @@ from gen.model import Trace
 
 STYLE_VERSION = 3  # bump when the drawing code changes, to invalidate cached SVGs
 THEMES = {
-    "light": {"fg": "#1f2430", "muted": "#5c6370", "grid": "#e3e5ea", "lines": ("#3949ab", "#e8710a", "#0b8043", "#c2185b")},
-    "dark": {"fg": "#e2e4e9", "muted": "#a0a6b2", "grid": "#3a3f4b", "lines": ("#8c9eff", "#ffab40", "#69f0ae", "#ff80ab")},
+    "light": {
+        "fg": "#1f2430",
+        "muted": "#5c6370",
+        "grid": "#e3e5ea",
+        "lines": ("#3949ab", "#e8710a", "#0b8043", "#c2185b"),
+    },
+    "dark": {
+        "fg": "#e2e4e9",
+        "muted": "#a0a6b2",
+        "grid": "#3a3f4b",
+        "lines": ("#8c9eff", "#ffab40", "#69f0ae", "#ff80ab"),
+    },
 }
 LOWER = {"momentum": "momentum", "beta1": "Adam beta1", "metric": "validation loss"}
 
@@ -105,9 +115,15 @@ def render(figure: Figure, theme: str) -> bytes:
         axes = list(axes) if rows == 2 else [axes]
         fig.patch.set_alpha(0)
         labelled = {False: 0, True: 0}
-        for i, s in enumerate(_colored(figure.series)):
+        for s in _colored(figure.series):
             ax = axes[1] if s[0].lower else axes[0]
-            ax.plot(range(len(s[0].values)), s[0].values, color=t["lines"][s[1] % 4], linewidth=1.8, label=s[0].label or None)
+            ax.plot(
+                range(len(s[0].values)),
+                s[0].values,
+                color=t["lines"][s[1] % 4],
+                linewidth=1.8,
+                label=s[0].label or None,
+            )
             labelled[s[0].lower] += bool(s[0].label)
         for ax in axes:
             ax.set_facecolor("none")
@@ -154,7 +170,9 @@ def _round(match: re.Match) -> str:
 def slim(svg: str) -> str:
     """Drop the RDF metadata and round coordinates to 0.1 pt (well under a pixel): about -25%."""
     svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.S)
-    svg = re.sub(r' (d|x|y|x1|x2|y1|y2)="([^"]*)"', lambda m: f' {m[1]}="{" ".join(NUMBER.sub(_round, m[2]).split())}"', svg)
+    svg = re.sub(
+        r' (d|x|y|x1|x2|y1|y2)="([^"]*)"', lambda m: f' {m[1]}="{" ".join(NUMBER.sub(_round, m[2]).split())}"', svg
+    )
     return re.sub(r"\n\s+", "\n", svg)
 
 

@@ -6,8 +6,8 @@ import importlib
 import math
 import random
 import warnings
-from importlib.metadata import version
 from collections.abc import Mapping
+from importlib.metadata import version
 from typing import Any
 
 from gen.metric import val_loss
@@ -61,9 +61,7 @@ def momentum_key(optim: Optim) -> str | None:
 def run_once(entry: Entry, case: Case, label: str, args: Mapping[str, Any]) -> Run:
     optimizer = make_optimizer(case.optim)
     try:
-        scheduler = scheduler_class(entry.name, entry.module)(
-            optimizer, **materialize(dict(args), optimizer)
-        )
+        scheduler = scheduler_class(entry.name, entry.module)(optimizer, **materialize(dict(args), optimizer))
     except Exception as exc:  # torch's own validation: report it against the catalog
         raise CatalogError(
             f"{entry.name} case {case.id!r}{f' run {label!r}' if label else ''}: torch rejected "

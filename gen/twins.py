@@ -103,7 +103,9 @@ def reduce_on_plateau(s: Setting) -> Curve:
         if cool > 0:
             cool, bad = cool - 1, 0
         if bad > patience:
-            rates = [r if r - max(r * factor, f) <= eps else max(r * factor, f) for r, f in zip(rates, floors, strict=True)]
+            rates = [
+                r if r - max(r * factor, f) <= eps else max(r * factor, f) for r, f in zip(rates, floors, strict=True)
+            ]
             cool, bad = cooldown, 0
     return Curve(tuple(tuple(v) for v in out))
 

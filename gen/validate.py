@@ -39,7 +39,7 @@ def conforms(value: Any, hint: Any) -> bool:
     if isinstance(value, Sched):
         return isinstance(hint, type) and hint.__name__ in ("LRScheduler", "Optimizer")
     if isinstance(value, Code):
-        return origin is Callable or hint is Callable or origin in (list,) and conforms(value, params[0])
+        return origin is Callable or hint is Callable or (origin in (list,) and conforms(value, params[0]))
     if origin in (list, tuple, Sequence, Iterable):
         return isinstance(value, (list, tuple)) and all(conforms(v, params[0]) for v in value) if params else True
     if origin is Callable or hint is Callable:
@@ -66,13 +66,16 @@ def check_args(owner: str, name: str, module: str, args: Mapping[str, Any]) -> N
             raise CatalogError(f"{owner}: unknown argument {key!r} for {name}; expected one of {', '.join(known)}")
         if not conforms(value, types_.get(key, Any)):
             raise CatalogError(
-                f"{owner}: argument {key}={value!r} has type {type(value).__name__}; "
-                f"expected {describe(types_[key])}"
+                f"{owner}: argument {key}={value!r} has type {type(value).__name__}; expected {describe(types_[key])}"
             )
         for part in value if isinstance(value, (list, tuple)) else [value]:
             if isinstance(part, Sched):
                 check_args(f"{owner} (part {part.name})", part.name, "torch.optim.lr_scheduler", part.args)
-    missing = [p for p, v in sig.parameters.items() if v.default is inspect.Parameter.empty and p not in args and p != "optimizer"]
+    missing = [
+        p
+        for p, v in sig.parameters.items()
+        if v.default is inspect.Parameter.empty and p not in args and p != "optimizer"
+    ]
     if missing:
         raise CatalogError(f"{owner}: missing required argument {missing[0]!r} for {name}")
 

@@ -49,7 +49,10 @@ be a part, since it needs a metric to step.
             r"\end{cases}"
         ),
         symbols=(
-            (r"S_k(s)", "the closed form of `schedulers[k]` after `s` of its own steps, starting from the initial rate"),
+            (
+                r"S_k(s)",
+                "the closed form of `schedulers[k]` after `s` of its own steps, starting from the initial rate",
+            ),
             (r"m_k", "`milestones[k-1]`: the step where part `k` takes over"),
             (r"K", "`len(schedulers)`"),
             (r"f_0,\ f_1,\ n", "`start_factor`, `end_factor`, `total_iters` of the `LinearLR` warm-up"),

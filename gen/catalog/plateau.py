@@ -27,7 +27,10 @@ cut, like a real model's.
         Arg("factor", "Multiplier applied to the rate on a plateau; must be below 1."),
         Arg("patience", "Number of epochs without improvement tolerated; the cut comes on the next one."),
         Arg("threshold", "How much better than the best a value must be to count as an improvement."),
-        Arg("threshold_mode", "`'rel'`: better than `best * (1 - threshold)`; `'abs'`: better than `best - threshold` (for `'min'`)."),
+        Arg(
+            "threshold_mode",
+            "`'rel'`: better than `best * (1 - threshold)`; `'abs'`: better than `best - threshold` (for `'min'`).",
+        ),
         Arg("cooldown", "Epochs after a cut during which bad epochs are not counted."),
         Arg("min_lr", "Lower bound on the rate, one for all groups or a list with one per group."),
         Arg("eps", "Cuts smaller than this are skipped."),
