@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from mkdocs.structure.files import InclusionLevel
+
 from gen.math import Renderer, copy_assets
 
 _renderer: Renderer | None = None
@@ -10,6 +12,14 @@ _renderer: Renderer | None = None
 def on_pre_build(config) -> None:
     global _renderer
     _renderer = Renderer()
+
+
+def on_files(files, config):
+    """The generated SUMMARY.md feeds literate-nav; it is not a page (gen-files leaves it included)."""
+    summary = files.get_file_from_path("SUMMARY.md")
+    if summary is not None:
+        summary.inclusion = InclusionLevel.EXCLUDED
+    return files
 
 
 def on_page_content(html: str, page, config, files) -> str:

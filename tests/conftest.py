@@ -1,0 +1,43 @@
+"""Shared fixtures: every catalog case run once on torch, and one strict build of the site."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gen.catalog import ENTRIES
+from gen.model import Case, Entry, Trace
+from gen.run import run_case
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES: list[tuple[Entry, Case]] = [(e, c) for e in ENTRIES for c in e.cases]
+CASE_IDS = [f"{e.name}-{c.id}" for e, c in CASES]
+QUIET = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+
+@pytest.fixture(scope="session")
+def traces() -> dict[tuple[str, str], Trace]:
+    return {(e.name, c.id): run_case(e, c) for e, c in CASES}
+
+
+def mkdocs_build(site: Path, cache: Path, *extra: str, config: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """A strict build into `site` with its own plot cache; returns the finished process."""
+    env = os.environ | QUIET | {"ATLAS_CACHE_DIR": str(cache), "SOURCE_DATE_EPOCH": "1700000000"}
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site), *extra]
+    if config:
+        cmd += ["--config-file", str(config)]
+    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site, built once from a cold cache, shared by the build and browser tests."""
+    out = tmp_path_factory.mktemp("site")
+    done = mkdocs_build(out, tmp_path_factory.mktemp("cache"))
+    assert done.returncode == 0, done.stderr[-4000:]
+    assert "WARNING" not in done.stderr, done.stderr[-4000:]
+    return out

@@ -1,0 +1,151 @@
+"""A broken catalog entry stops the build with the scheduler, case and field named, and writes nothing."""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from functools import partial
+from pathlib import Path
+
+import jinja2
+import pytest
+
+import gen.__main__ as cli
+from gen.build import generate
+from gen.catalog import ENTRIES
+from gen.model import Arg, CatalogError, Curve, Optim, Pitfall
+from gen.pages import ENV
+
+COSINE = next(e for e in ENTRIES if e.name == "CosineAnnealingLR")
+ONE_CYCLE = next(e for e in ENTRIES if e.name == "OneCycleLR")
+PLATEAU = next(e for e in ENTRIES if e.name == "ReduceLROnPlateau")
+BASIC = COSINE.cases[0]
+
+
+def with_case(entry, **changes):
+    """The entry with its first case changed."""
+    return dataclasses.replace(entry, cases=(dataclasses.replace(entry.cases[0], **changes), *entry.cases[1:]))
+
+
+def wrong_twin(setting):
+    return Curve(tuple(tuple(b * 0.5 for _ in range(setting.steps)) for b in setting.base_lrs))
+
+
+BROKEN = {
+    "unknown scheduler": (
+        dataclasses.replace(COSINE, name="CosineAnnealingLRR"),
+        r"CosineAnnealingLRR: unknown scheduler; expected a class in torch\.optim\.lr_scheduler",
+    ),
+    "unknown argument": (
+        with_case(COSINE, args={"T_maxx": 100}),
+        r"CosineAnnealingLR case 'basic': unknown argument 'T_maxx' for CosineAnnealingLR; expected one of T_max, eta_min, last_epoch",
+    ),
+    "removed argument verbose": (
+        with_case(COSINE, args={"T_max": 100, "verbose": True}),
+        r"CosineAnnealingLR case 'basic': unknown argument 'verbose'",
+    ),
+    "missing argument": (
+        with_case(COSINE, args={}),
+        r"CosineAnnealingLR case 'basic': missing required argument 'T_max'",
+    ),
+    "wrong type": (
+        with_case(COSINE, args={"T_max": "100"}),
+        r"CosineAnnealingLR case 'basic': argument T_max='100' has type str; expected int",
+    ),
+    "wrong type in a sweep": (
+        dataclasses.replace(COSINE, cases=(BASIC, dataclasses.replace(COSINE.cases[1], values=(0.0, "0.01")))),
+        r"CosineAnnealingLR case 'eta-min' run \"eta_min='0.01'\": argument eta_min='0.01' has type str; expected float",
+    ),
+    "torch rejects the arguments": (
+        with_case(PLATEAU, args={"factor": 2.0}),
+        r"ReduceLROnPlateau case 'basic': torch rejected the arguments \{'factor': 2\.0\}: ValueError: Factor should be < 1\.0\.",
+    ),
+    "torch rejects a step": (
+        with_case(ONE_CYCLE, steps=1002),
+        r"OneCycleLR case 'basic': torch raised at step 1000 of 1002: ValueError: Tried to step 1001 times",
+    ),
+    "too few steps": (
+        with_case(COSINE, steps=50),
+        r"CosineAnnealingLR case 'basic': field 'steps' is 50, too short to show the whole schedule; expected at least 101",
+    ),
+    "missing twin": (
+        dataclasses.replace(COSINE, twin=None),
+        r"CosineAnnealingLR: field 'twin' is missing; expected a function Setting -> Curve",
+    ),
+    "twin disagrees": (
+        dataclasses.replace(COSINE, twin=wrong_twin),
+        r"CosineAnnealingLR case 'basic': the twin disagrees with torch at step 0: torch 0\.1, twin 0\.05",
+    ),
+    "unknown optimizer": (
+        with_case(COSINE, optim=Optim("SGDD")),
+        r"CosineAnnealingLR case 'basic': field 'optim' names unknown optimizer 'SGDD'",
+    ),
+    "duplicate case id": (
+        dataclasses.replace(COSINE, cases=(BASIC, BASIC)),
+        r"CosineAnnealingLR case 'basic': field 'id' is used twice",
+    ),
+    "bad case id": (
+        with_case(COSINE, id="Basic Case"),
+        r"CosineAnnealingLR case 'Basic Case': field 'id' must be lowercase words joined by '-'",
+    ),
+    "promised warning never comes": (
+        with_case(COSINE, warns="deprecated"),
+        r"CosineAnnealingLR case 'basic': field 'warns' expects torch to warn 'deprecated', but torch gave no warning",
+    ),
+    "argument table out of step with torch": (
+        dataclasses.replace(COSINE, args=COSINE.args[:-1]),
+        r"CosineAnnealingLR: field 'args' documents \['optimizer', 'T_max', 'eta_min'\]; expected torch 2\.13\.0",
+    ),
+    "argument documented under a wrong name": (
+        dataclasses.replace(COSINE, args=(*COSINE.args[:-1], Arg("last_step", "x"))),
+        r"CosineAnnealingLR: field 'args' documents .*'last_step'\]; expected",
+    ),
+    "unknown family": (
+        dataclasses.replace(COSINE, family="decays"),
+        r"CosineAnnealingLR: field 'family' is 'decays'; expected one of",
+    ),
+    "pitfall that does not fail": (
+        dataclasses.replace(COSINE, pitfalls=(Pitfall("x", "x", "import torch", "ValueError", "", ""),)),
+        r"CosineAnnealingLR pitfall 'x': field 'expect' is 'ValueError', but the code gave nothing",
+    ),
+    "pitfall failing otherwise": (
+        dataclasses.replace(COSINE, pitfalls=(Pitfall("y", "y", "1 / 0", "ValueError", "", ""),)),
+        r"CosineAnnealingLR pitfall 'y': field 'expect' is 'ValueError', but the code gave ZeroDivisionError: division by zero",
+    ),
+}
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def write(self, path: str, data: bytes) -> None:
+        self.files[path] = data
+
+    def edit_path(self, path: str, source: str) -> None:
+        pass
+
+
+@pytest.mark.parametrize("what", list(BROKEN))
+def test_broken_entry_is_named_and_nothing_is_written(what):
+    entry, message = BROKEN[what]
+    writer = Recorder()
+    with pytest.raises(CatalogError, match=message):
+        generate(writer, entries=(entry,))
+    assert writer.files == {}
+
+
+def test_cli_leaves_no_output_behind(monkeypatch, tmp_path, capsys):
+    entry, _ = BROKEN["twin disagrees"]
+    monkeypatch.setattr(cli, "generate", partial(generate, entries=(entry,)))
+    before = set(Path(tempfile.gettempdir()).glob("atlas-*"))
+    out = tmp_path / "out"
+    assert cli.main(["--out", str(out)]) == 1
+    assert not out.exists()
+    assert set(Path(tempfile.gettempdir()).glob("atlas-*")) == before
+    assert "error: CosineAnnealingLR case 'basic': the twin disagrees" in capsys.readouterr().err
+
+
+def test_missing_template_variable_is_named():
+    with pytest.raises(jinja2.UndefinedError, match="'entry' is undefined"):
+        ENV.get_template("scheduler.md.j2").render()

@@ -1,0 +1,114 @@
+"""The strict MkDocs build: every page, figure and data file is there, offline and reproducible."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import CASE_IDS, CASES, mkdocs_build
+
+from gen.catalog import ENTRIES
+from gen.run import torch_version
+
+FETCHING_RELS = {"stylesheet", "icon", "preload", "modulepreload", "manifest", "prefetch", "apple-touch-icon"}
+
+
+class Fetches(HTMLParser):
+    """Every URL a browser would fetch on its own while loading the page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag in {"script", "img", "source", "iframe", "video", "audio", "embed"} and a.get("src"):
+            self.urls.append(a["src"] or "")
+        if tag == "link" and FETCHING_RELS & set((a.get("rel") or "").split()):
+            self.urls.append(a.get("href") or "")
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])
+def test_scheduler_page(site, entry):
+    html = (site / "schedulers" / entry.slug / "index.html").read_text()
+    assert f'<h1 id="{entry.name.lower()}">{entry.name}' in html
+    assert re.search(
+        rf"Matches torch {re.escape(torch_version())} (exactly|to \d\.\de-\d\d \(max relative error\)) over [\d,]+ steps in {len(entry.cases)} cases",
+        html,
+    )
+    assert 'class="katex' in html
+    for case in entry.cases:
+        for theme in ("light", "dark"):
+            assert f'src="{case.id}.{theme}.svg#only-{theme}"' in html
+    assert len(re.findall(r"<figure", html)) == len(entry.cases)
+    assert len(re.findall(r"torch \d+\.\d+\.\d+ says:", html)) == len(entry.pitfalls)
+
+
+@pytest.mark.parametrize(("entry", "case"), CASES, ids=CASE_IDS)
+def test_published_files(site, entry, case):
+    folder = site / "schedulers" / entry.slug
+    for suffix in ("light.svg", "dark.svg", "csv", "py", "json"):
+        assert (folder / f"{case.id}.{suffix}").stat().st_size > 0, suffix
+    sidecar = json.loads((folder / f"{case.id}.json").read_text())
+    assert sidecar["scheduler"] == f"{entry.module}.{entry.name}"
+    assert sidecar["torch"] == torch_version()
+    assert sidecar["steps"] == case.steps
+    assert sidecar["optimizer"]["class"] == f"torch.optim.{case.optim.name}"
+    assert sidecar["snippet"] == (folder / f"{case.id}.py").read_text()
+    assert sidecar["columns"] == (folder / f"{case.id}.csv").read_text().splitlines()[0].split(",")
+    assert len((folder / f"{case.id}.csv").read_text().splitlines()) == case.steps + 1
+
+
+def test_every_formula_rendered(site):
+    for page in pages(site):
+        text = re.sub(
+            r"<(script|style|code|pre|annotation)\b.*?</\1>", "", page.read_text(), flags=re.S
+        )  # TeX source kept for MathML
+        for raw in (r"\(", r"\[", "$$", 'class="arithmatex"'):
+            assert raw not in text, (page, raw)
+
+
+def test_no_request_leaves_the_site(site):
+    for page in pages(site):
+        parser = Fetches()
+        parser.feed(page.read_text())
+        assert parser.urls, page
+        assert [u for u in parser.urls if re.match(r"(https?:)?//", u)] == [], page
+    for css in site.rglob("*.css"):
+        assert not re.search(r"url\((['\"]?)(https?:)?//", css.read_text()), css
+
+
+def test_math_assets_are_published(site):
+    assert (site / "assets/katex/katex.min.css").exists()
+    fonts = {p.name for p in (site / "assets/katex/fonts").iterdir()}
+    for name in re.findall(r"url\(fonts/([^)]+)\)", (site / "assets/katex/katex.min.css").read_text()):
+        assert name in fonts
+
+
+def test_removed_arguments_appear_nowhere(site):
+    for path in site.rglob("*"):
+        if path.suffix in {".html", ".py", ".json", ".csv", ".md"}:
+            assert "verbose" not in path.read_text(), path
+
+
+def test_nav_lists_every_scheduler(site):
+    html = (site / "index.html").read_text()
+    for entry in ENTRIES:
+        assert f'href="schedulers/{entry.slug}/"' in html
+
+
+def test_two_clean_builds_are_byte_identical(site, tmp_path):
+    again = tmp_path / "site"
+    done = mkdocs_build(again, tmp_path / "cache")
+    assert done.returncode == 0, done.stderr[-3000:]
+    first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    assert [p for p in first if first[p] != second[p]] == []

@@ -1,0 +1,65 @@
+"""Every Reproduce snippet, run in a clean interpreter, prints exactly the published CSV."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from conftest import CASE_IDS, CASES
+
+from gen.data import csv_text, snippet
+
+ALLOWED_IMPORTS = {"torch", "math", "random"}
+
+
+@pytest.fixture(scope="module")
+def outputs(traces, tmp_path_factory):
+    """All snippets at once, two at a time: each pays for its own torch import."""
+    folder = tmp_path_factory.mktemp("snippets")
+
+    def run(key):
+        code = snippet(traces[key])
+        path = folder / f"{key[0]}-{key[1]}.py"
+        path.write_text(code)
+        # -I: no PYTHONPATH, no user site, and the script's folder is not the project.
+        done = subprocess.run(
+            [sys.executable, "-I", str(path)], capture_output=True, text=True, cwd=folder, timeout=300
+        )
+        return key, done
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(pool.map(run, list(traces)))
+
+
+@pytest.mark.parametrize(("entry", "case"), CASES, ids=CASE_IDS)
+def test_snippet_prints_the_published_csv(entry, case, traces, outputs):
+    done = outputs[entry.name, case.id]
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stderr == ""  # no warning either
+    assert done.stdout == csv_text(traces[entry.name, case.id])
+
+
+@pytest.mark.parametrize(("entry", "case"), CASES, ids=CASE_IDS)
+def test_snippet_needs_only_torch(entry, case, traces):
+    tree = ast.parse(snippet(traces[entry.name, case.id]))
+    roots = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            roots.add((node.module or "").split(".")[0])
+    assert roots <= ALLOWED_IMPORTS
+
+
+def test_csv_header_names_runs(traces):
+    """A sweep has one column per run, the header naming the run."""
+    sweeps = [t for t in traces.values() if t.case.vary]
+    assert sweeps
+    for trace in sweeps:
+        header = csv_text(trace).splitlines()[0].split(",")
+        assert header[0] == "step"
+        for label, _ in trace.case.runs():
+            assert any(h.endswith(f"[{label}]") for h in header), (label, header)
