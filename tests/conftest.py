@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -24,9 +25,20 @@ def traces() -> dict[tuple[str, str], Trace]:
     return {(e.name, c.id): run_case(e, c) for e, c in CASES}
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# Instant navigation only works under site_url: the browser tests serve the site at this address.
+PORT = free_port()
+SITE_URL = f"http://127.0.0.1:{PORT}/"
+
+
 def mkdocs_build(site: Path, cache: Path, *extra: str, config: Path | None = None) -> subprocess.CompletedProcess[str]:
     """A strict build into `site` with its own plot cache; returns the finished process."""
-    env = os.environ | QUIET | {"ATLAS_CACHE_DIR": str(cache), "SOURCE_DATE_EPOCH": "1700000000"}
+    env = os.environ | QUIET | {"ATLAS_CACHE_DIR": str(cache), "SOURCE_DATE_EPOCH": "1700000000", "ATLAS_SITE_URL": SITE_URL}
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site), *extra]
     if config:
         cmd += ["--config-file", str(config)]

@@ -1,0 +1,47 @@
+# The two commands of the README:
+#   make serve   installs everything, builds the site and serves it on http://127.0.0.1:8000
+#   make test    installs everything (Chromium too) and runs the whole test suite
+# Also: make build (site/ only), make bench (the benchmark figures), make lint.
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# Two deprecation banners (Material's end of life, a ProperDocs notice) print on every build.
+export NO_MKDOCS_2_WARNING := 1
+export DISABLE_MKDOCS_2_WARNING := true
+# Reproducible builds: sitemap dates follow the last commit, not the clock.
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+
+.PHONY: serve build test bench lint setup chromium
+
+serve: setup
+	$(VENV)/bin/mkdocs serve
+
+build: setup
+	$(VENV)/bin/mkdocs build
+
+test: setup chromium
+	$(VENV)/bin/pytest
+
+bench: setup
+	$(PY) tests/benchmark.py
+
+lint: setup
+	$(VENV)/bin/ruff check gen tests
+	$(VENV)/bin/ruff format --check gen tests
+
+setup: $(VENV)/.installed node_modules/.installed
+
+# torch==2.13.0 is the CPU wheel on this machine's disk (PIP_FIND_LINKS); pip, not uv, sees it.
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+# KaTeX renders the math at build time; installed from npm, never copied into the repository.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Browser tests drive Debian's Chromium (Playwright cannot download its own browsers here).
+chromium:
+	@command -v chromium >/dev/null || { apt-get update && apt-get install -y --no-install-recommends chromium; }

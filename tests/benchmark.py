@@ -1,0 +1,152 @@
+"""Benchmark: prints the atlas's speed and size figures (medians of several runs). Not a test.
+
+    python tests/benchmark.py [--runs 3]
+
+Figures: clean build, warm rebuild and their ratio; plots rendered per second with 1 and 2
+workers; SVG sizes; site size and the heaviest scheduler page; and a peer, the everyday way of
+picturing schedulers (a plain script saving one matplotlib PNG per scheduler), timed in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ENV = os.environ | {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true", "SOURCE_DATE_EPOCH": "1700000000"}
+
+RENDER = """
+import sys, time
+from gen.catalog import ENTRIES
+from gen.plot import figure_for, render_all, thumbnail
+from gen.run import run_case
+jobs = []
+for e in ENTRIES:
+    traces = [run_case(e, c) for c in e.cases]
+    figs = [figure_for(t, t.case.title) for t in traces] + [thumbnail(traces[0])]
+    jobs += [(f, th) for f in figs for th in ("light", "dark")]
+start = time.perf_counter()
+svgs, cached = render_all(jobs, workers=int(sys.argv[1]))
+assert cached == 0
+print(len(jobs), time.perf_counter() - start)
+"""
+
+# The peer: what a blog post or a notebook does. Every scheduler of torch.optim.lr_scheduler,
+# 100 steps, one PNG each with plain matplotlib defaults.
+PEER = """
+import sys, time
+start = time.perf_counter()
+import matplotlib
+matplotlib.use("agg")
+import matplotlib.pyplot as plt
+import torch
+from torch.optim import lr_scheduler as L
+
+def opt(**kw):
+    return torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1, momentum=0.9, **kw)
+
+makers = {
+    "LambdaLR": lambda o: L.LambdaLR(o, lambda e: 0.95 ** e),
+    "MultiplicativeLR": lambda o: L.MultiplicativeLR(o, lambda e: 0.95),
+    "StepLR": lambda o: L.StepLR(o, step_size=30, gamma=0.1),
+    "MultiStepLR": lambda o: L.MultiStepLR(o, milestones=[30, 80], gamma=0.1),
+    "ConstantLR": lambda o: L.ConstantLR(o, factor=0.5, total_iters=40),
+    "LinearLR": lambda o: L.LinearLR(o, start_factor=0.1, total_iters=40),
+    "ExponentialLR": lambda o: L.ExponentialLR(o, gamma=0.95),
+    "PolynomialLR": lambda o: L.PolynomialLR(o, total_iters=100, power=2.0),
+    "CosineAnnealingLR": lambda o: L.CosineAnnealingLR(o, T_max=100),
+    "CosineAnnealingWarmRestarts": lambda o: L.CosineAnnealingWarmRestarts(o, T_0=20),
+    "CyclicLR": lambda o: L.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=20),
+    "OneCycleLR": lambda o: L.OneCycleLR(o, max_lr=0.1, total_steps=100),
+    "ReduceLROnPlateau": lambda o: L.ReduceLROnPlateau(o, patience=5),
+    "SequentialLR": lambda o: L.SequentialLR(o, [L.LinearLR(o, 0.1, total_iters=10), L.CosineAnnealingLR(o, 90)], [10]),
+    "ChainedScheduler": lambda o: L.ChainedScheduler([L.ExponentialLR(o, 0.97), L.StepLR(o, 30, 0.5)]),
+}
+for name, make in makers.items():
+    o = opt(); s = make(o); lrs = []
+    for step in range(100):
+        lrs.append(o.param_groups[0]["lr"]); o.step()
+        s.step(1.0) if name == "ReduceLROnPlateau" else s.step()
+    plt.figure(); plt.plot(lrs); plt.title(name); plt.xlabel("step"); plt.ylabel("lr")
+    plt.savefig(f"{sys.argv[1]}/{name}.png"); plt.close()
+print(len(makers), time.perf_counter() - start)
+"""
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"failed: {' '.join(cmd)}\n{done.stderr[-3000:]}")
+    return time.perf_counter() - start
+
+
+def build(site: Path, cache: Path) -> float:
+    return timed([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site)], ENV | {"ATLAS_CACHE_DIR": str(cache)})
+
+
+def kb(n: float) -> str:
+    return f"{n / 1024:.1f} KB"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    runs = parser.parse_args().runs
+    tmp = Path(tempfile.mkdtemp(prefix="atlas-bench-"))
+    site = tmp / "site"
+
+    clean = [build(site, tmp / f"cold{i}") for i in range(runs)]
+    warm = [build(site, tmp / "cold0") for _ in range(runs)]
+    c, w = statistics.median(clean), statistics.median(warm)
+    print(f"clean build          {c:6.1f} s   (runs: {', '.join(f'{x:.1f}' for x in clean)})")
+    print(f"warm rebuild         {w:6.1f} s   (runs: {', '.join(f'{x:.1f}' for x in warm)})")
+    print(f"warm / clean         {100 * w / c:6.1f} %   (target <= 25 %)")
+
+    rate = {}
+    for workers in (1, 2):
+        times = []
+        for i in range(runs):
+            env = ENV | {"ATLAS_CACHE_DIR": str(tmp / f"render{workers}-{i}")}
+            out = subprocess.run([sys.executable, "-c", RENDER, str(workers)], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+            plots, seconds = out.stdout.split()
+            times.append(float(seconds))
+        rate[workers] = statistics.median(times)
+        print(f"render, {workers} worker{'s' if workers > 1 else ' '}     {int(plots) / rate[workers]:6.1f} plots/s  ({plots} plots in {rate[workers]:.1f} s)")
+    print(f"2 workers / 1        {100 * rate[2] / rate[1]:6.1f} %   (target <= 75 %)")
+
+    svgs = sorted(p.stat().st_size for p in site.rglob("*.svg") if not p.name.startswith("thumb."))
+    thumbs = sorted(p.stat().st_size for p in site.rglob("thumb.*.svg"))
+    print(f"SVG (plots)          median {kb(statistics.median(svgs))}, largest {kb(svgs[-1])}, {len(svgs)} files (target median <= 20 KB)")
+    if thumbs:
+        print(f"SVG (thumbnails)     median {kb(statistics.median(thumbs))}, largest {kb(thumbs[-1])}")
+    total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    print(f"site                 {total / 2**20:6.1f} MB in {sum(1 for p in site.rglob('*') if p.is_file())} files")
+    pages = []
+    for page in (site / "schedulers").glob("*/index.html"):
+        light = sum(p.stat().st_size for p in page.parent.glob("*.light.svg") if not p.name.startswith("thumb"))
+        pages.append((page.stat().st_size + light, page.parent.name, page.stat().st_size, light))
+    weight, name, html, light = max(pages)
+    print(f"heaviest page        {name}: {kb(weight)} = HTML {kb(html)} + light SVGs {kb(light)} (before compression)")
+
+    figures = sum(1 for _ in site.rglob("*.csv"))
+    peer = []
+    for i in range(runs):
+        out = tmp / f"peer{i}"
+        out.mkdir()
+        peer.append(timed([sys.executable, "-c", PEER, str(out)], ENV) / 15)
+    p = statistics.median(peer)
+    ours = c / figures
+    print(f"peer                 {p:6.3f} s per PNG (15 schedulers, plain matplotlib, 100 steps)")
+    print(f"atlas                {ours:6.3f} s per published figure ({figures} figures: light + dark SVG, CSV, JSON, script, page share)")
+    print(f"atlas / peer         {100 * ours / p:6.1f} %   (target <= 33 %)")
+
+
+if __name__ == "__main__":
+    main()

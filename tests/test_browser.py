@@ -1,0 +1,164 @@
+"""The built site as people get it: served over HTTP on 127.0.0.1 and opened in Debian's Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import PORT
+from gen.catalog import ENTRIES
+
+playwright = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+AXE = Path(__import__("axe_playwright_python").__file__).with_name("axe.min.js")
+
+# Text nodes outside code, preformatted text and KaTeX's MathML copy.
+VISIBLE_TEXT = """() => {
+  const out = [];
+  const walk = (n) => {
+    if (n.nodeType === 3) { out.push(n.textContent); return; }
+    if (n.nodeType !== 1 || n.matches('code, pre, script, style, .katex-mathml, annotation')) return;
+    n.childNodes.forEach(walk);
+  };
+  walk(document.querySelector('.md-content'));
+  return out.join('');
+}"""
+IMAGES = """async () => {
+  const imgs = [...document.querySelectorAll('img')];
+  imgs.forEach(i => { i.loading = 'eager'; });
+  await Promise.all(imgs.map(i => i.complete ? null : new Promise(r => { i.onload = i.onerror = r; })));
+  return imgs.map(i => [i.getAttribute('src'), i.naturalWidth]);
+}"""
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", PORT), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def all_pages(site: Path) -> list[str]:
+    folders = (p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
+    return sorted("/" if f == "." else f"/{f}/" for f in folders)
+
+
+def open_page(browser, url: str, width: int = 1280, scheme: str = "light"):
+    """A fresh page that records console errors and every request's host."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    page.errors, page.requests = [], []
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("request", lambda r: page.requests.append(r.url))
+    page.goto(url, wait_until="networkidle")
+    return page
+
+
+def test_every_page_is_sound(site, server, browser):
+    """No console error, no request off the origin, every image loads, every formula rendered."""
+    origin = urlsplit(server).netloc
+    for path in all_pages(site):
+        page = open_page(browser, server + path)
+        images = page.evaluate(IMAGES)
+        assert page.errors == [], path
+        assert [u for u in page.requests if urlsplit(u).netloc != origin and not u.startswith("data:")] == [], path
+        assert [src for src, width in images if width == 0] == [], path
+        text = page.evaluate(VISIBLE_TEXT)
+        for raw in ("\\(", "\\[", "$$"):
+            assert raw not in text, (path, raw)
+        page.context.close()
+
+
+def test_no_horizontal_scroll_on_a_phone(site, server, browser):
+    for path in all_pages(site):
+        page = open_page(browser, server + path, width=375)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, (path, overflow)
+        page.context.close()
+
+
+def visible(page, selector: str) -> bool:
+    return page.eval_on_selector(selector, "e => e.getBoundingClientRect().width > 0")
+
+
+def test_palette_toggle_swaps_plots_and_persists(server, browser):
+    first, second = ENTRIES[0], ENTRIES[1]
+    page = open_page(browser, f"{server}/schedulers/{first.slug}/")
+    case = first.cases[0].id
+    light, dark = f'img[src*="/{case}.light.svg"]', f'img[src*="/{case}.dark.svg"]'
+    assert visible(page, light) and not visible(page, dark)
+    page.click("label[for='__palette_1']")
+    assert page.get_attribute("body", "data-md-color-scheme") == "slate"
+    assert visible(page, dark) and not visible(page, light)
+    page.evaluate("window.__still_here = true")
+    page.click(f'a.md-nav__link[href$="{second.slug}/"]')
+    page.wait_for_url(f"**/schedulers/{second.slug}/")
+    assert page.evaluate("window.__still_here === true")  # instant navigation, no reload
+    assert page.get_attribute("body", "data-md-color-scheme") == "slate"
+    assert visible(page, f'img[src*="/{second.cases[0].id}.dark.svg"]')
+    page.click("label[for='__palette_0']")
+    assert page.get_attribute("body", "data-md-color-scheme") == "default"
+    assert visible(page, f'img[src*="/{second.cases[0].id}.light.svg"]')
+    page.context.close()
+
+
+def test_instant_navigation_renders_math_and_plots(server, browser):
+    entry = ENTRIES[0]
+    page = open_page(browser, server + "/")
+    page.evaluate("window.__still_here = true")
+    page.click(f'.atlas-gallery a[href$="{entry.slug}/"] >> nth=1')
+    page.wait_for_url(f"**/schedulers/{entry.slug}/")
+    assert page.evaluate("window.__still_here === true")
+    assert page.locator(".md-content .katex").count() > 3
+    assert all(w > 0 for _, w in page.evaluate(IMAGES))
+    page.click('a.md-nav__link[href$="about/"]')
+    page.wait_for_url("**/about/")
+    assert page.evaluate("window.__still_here === true")
+    assert page.locator(".md-content .katex").count() >= 1
+    assert "\\(" not in page.evaluate(VISIBLE_TEXT)
+    page.context.close()
+
+
+def test_axe_finds_no_violation(site, server, browser):
+    for path in all_pages(site):
+        for scheme in ("light", "dark"):
+            page = open_page(browser, server + path, scheme=scheme)
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate("async () => await axe.run('.md-content', {resultTypes: ['violations']})")
+            found = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+            assert found == [], (path, scheme)
+            page.context.close()
+
+
+def test_alt_text_names_scheduler_and_arguments(server, browser):
+    for entry in ENTRIES:
+        page = open_page(browser, f"{server}/schedulers/{entry.slug}/")
+        alts = page.eval_on_selector_all("figure img", "imgs => imgs.map(i => i.alt)")
+        assert len(alts) == 2 * len(entry.cases)
+        for alt, case in zip(alts[::2], entry.cases, strict=True):
+            assert alt.startswith(f"Line chart of {entry.name}("), alt
+            for name in case.args:
+                assert f"{name}=" in alt, (alt, name)
+        page.context.close()
