@@ -88,7 +88,9 @@ def timed(cmd: list[str], env: dict[str, str]) -> float:
 
 
 def build(site: Path, cache: Path) -> float:
-    return timed([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site)], ENV | {"ATLAS_CACHE_DIR": str(cache)})
+    return timed(
+        [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site)], ENV | {"ATLAS_CACHE_DIR": str(cache)}
+    )
 
 
 def kb(n: float) -> str:
@@ -114,16 +116,27 @@ def main() -> None:
         times = []
         for i in range(runs):
             env = ENV | {"ATLAS_CACHE_DIR": str(tmp / f"render{workers}-{i}")}
-            out = subprocess.run([sys.executable, "-c", RENDER, str(workers)], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+            out = subprocess.run(
+                [sys.executable, "-c", RENDER, str(workers)],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             plots, seconds = out.stdout.split()
             times.append(float(seconds))
         rate[workers] = statistics.median(times)
-        print(f"render, {workers} worker{'s' if workers > 1 else ' '}     {int(plots) / rate[workers]:6.1f} plots/s  ({plots} plots in {rate[workers]:.1f} s)")
+        print(
+            f"render, {workers} worker{'s' if workers > 1 else ' '}     {int(plots) / rate[workers]:6.1f} plots/s  ({plots} plots in {rate[workers]:.1f} s)"
+        )
     print(f"2 workers / 1        {100 * rate[2] / rate[1]:6.1f} %   (target <= 75 %)")
 
     svgs = sorted(p.stat().st_size for p in site.rglob("*.svg") if not p.name.startswith("thumb."))
     thumbs = sorted(p.stat().st_size for p in site.rglob("thumb.*.svg"))
-    print(f"SVG (plots)          median {kb(statistics.median(svgs))}, largest {kb(svgs[-1])}, {len(svgs)} files (target median <= 20 KB)")
+    print(
+        f"SVG (plots)          median {kb(statistics.median(svgs))}, largest {kb(svgs[-1])}, {len(svgs)} files (target median <= 20 KB)"
+    )
     if thumbs:
         print(f"SVG (thumbnails)     median {kb(statistics.median(thumbs))}, largest {kb(thumbs[-1])}")
     total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
@@ -144,7 +157,9 @@ def main() -> None:
     p = statistics.median(peer)
     ours = c / figures
     print(f"peer                 {p:6.3f} s per PNG (15 schedulers, plain matplotlib, 100 steps)")
-    print(f"atlas                {ours:6.3f} s per published figure ({figures} figures: light + dark SVG, CSV, JSON, script, page share)")
+    print(
+        f"atlas                {ours:6.3f} s per published figure ({figures} figures: light + dark SVG, CSV, JSON, script, page share)"
+    )
     print(f"atlas / peer         {100 * ours / p:6.1f} %   (target <= 33 %)")
 
 

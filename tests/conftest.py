@@ -38,7 +38,11 @@ SITE_URL = f"http://127.0.0.1:{PORT}/"
 
 def mkdocs_build(site: Path, cache: Path, *extra: str, config: Path | None = None) -> subprocess.CompletedProcess[str]:
     """A strict build into `site` with its own plot cache; returns the finished process."""
-    env = os.environ | QUIET | {"ATLAS_CACHE_DIR": str(cache), "SOURCE_DATE_EPOCH": "1700000000", "ATLAS_SITE_URL": SITE_URL}
+    env = (
+        os.environ
+        | QUIET
+        | {"ATLAS_CACHE_DIR": str(cache), "SOURCE_DATE_EPOCH": "1700000000", "ATLAS_SITE_URL": SITE_URL}
+    )
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site), *extra]
     if config:
         cmd += ["--config-file", str(config)]

@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import CASE_IDS, CASES, mkdocs_build
 
+from conftest import CASE_IDS, CASES, mkdocs_build
 from gen.catalog import ENTRIES
 from gen.run import torch_version
 

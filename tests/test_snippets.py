@@ -8,8 +8,8 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from conftest import CASE_IDS, CASES
 
+from conftest import CASE_IDS, CASES
 from gen.data import csv_text, snippet
 
 ALLOWED_IMPORTS = {"torch", "math", "random"}

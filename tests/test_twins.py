@@ -6,8 +6,8 @@ import dataclasses
 import math
 
 import pytest
-from conftest import CASE_IDS, CASES
 
+from conftest import CASE_IDS, CASES
 from gen.model import CatalogError, Curve
 from gen.twins import TWINS
 from gen.verify import TOLERANCE, verify
