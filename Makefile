@@ -22,7 +22,9 @@ build: setup
 test: setup chromium
 	$(VENV)/bin/pytest
 
-bench: setup
+# Lighthouse (npm) is only for the benchmark: installed beside the cache, not for every user.
+bench: setup chromium
+	test -x .cache/lighthouse/node_modules/.bin/lighthouse || npm install --prefix .cache/lighthouse --no-save --no-audit --no-fund lighthouse@13.5.0
 	$(PY) tests/benchmark.py
 
 lint: setup

@@ -10,7 +10,13 @@ picturing schedulers (a plain script saving one matplotlib PNG per scheduler), t
 from __future__ import annotations
 
 import argparse
+import functools
+import gzip
+import http.server
+import json
 import os
+import shutil
+import threading
 import statistics
 import subprocess
 import sys
@@ -77,6 +83,73 @@ for name, make in makers.items():
     plt.savefig(f"{sys.argv[1]}/{name}.png"); plt.close()
 print(len(makers), time.perf_counter() - start)
 """
+
+
+class Gzip(http.server.SimpleHTTPRequestHandler):
+    """A static host as the site is hosted for real: text compressed with gzip."""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def send_head(self):  # type: ignore[override]
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        kind = self.guess_type(str(path))
+        if not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", "") or not kind.startswith(("text/", "application/json", "application/javascript", "image/svg")):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return __import__("io").BytesIO(body)
+
+
+def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Gzip, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
+
+
+def transfer(url: str) -> tuple[int, int, int]:
+    """Bytes over the wire (compressed bodies plus headers) and requests, as Chromium loads the page
+    and scrolls through it; and the bytes that are not the theme's or KaTeX's shared assets."""
+    from playwright.sync_api import sync_playwright
+
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=args)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        done = []
+        page.on("requestfinished", done.append)
+        page.goto(url, wait_until="networkidle")
+        page.evaluate("async () => { for (let y = 0; y < document.body.scrollHeight; y += 600) { window.scrollTo(0, y); await new Promise(r => setTimeout(r, 50)); } }")
+        page.wait_for_load_state("networkidle")
+        total = own = 0
+        for request in done:
+            sizes = request.sizes()
+            n = sizes["responseBodySize"] + sizes["responseHeadersSize"]
+            total += n
+            if "/assets/" not in request.url and "/search/" not in request.url:
+                own += n
+        browser.close()
+    return total, len(done), own
+
+
+def lighthouse(url: str, tmp: Path) -> dict[str, float] | None:
+    """Performance and accessibility scores (mobile defaults), if Lighthouse is installed."""
+    binary = ROOT / ".cache" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
+    if not binary.exists():
+        return None
+    out = tmp / "lighthouse.json"
+    flags = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run"
+    subprocess.run(
+        [str(binary), url, "--quiet", "--output=json", f"--output-path={out}", "--only-categories=performance,accessibility", f"--chrome-flags={flags}"],
+        env=ENV | {"CHROME_PATH": shutil.which("chromium") or ""}, check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    return {k: 100 * v["score"] for k, v in json.loads(out.read_text())["categories"].items()}
 
 
 def timed(cmd: list[str], env: dict[str, str]) -> float:
@@ -147,6 +220,18 @@ def main() -> None:
         pages.append((page.stat().st_size + light, page.parent.name, page.stat().st_size, light))
     weight, name, html, light = max(pages)
     print(f"heaviest page        {name}: {kb(weight)} = HTML {kb(html)} + light SVGs {kb(light)} (before compression)")
+
+    httpd, origin = serve(site)
+    heaviest = f"{origin}/schedulers/{name}/"
+    for label, url in (("gallery", origin + "/"), (f"page {name}", heaviest)):
+        total, requests, own = transfer(url)
+        print(f"browser, {label:<13} {kb(total)} in {requests} requests, {kb(own)} beyond shared assets (gzip; target page <= 400 KB)")
+        scores = [lighthouse(url, tmp) for _ in range(runs)]
+        if scores[0] is not None:
+            perf = statistics.median(s["performance"] for s in scores)
+            a11y = statistics.median(s["accessibility"] for s in scores)
+            print(f"lighthouse, {label:<10} performance {perf:.0f}, accessibility {a11y:.0f} (targets 95 and 100)")
+    httpd.shutdown()
 
     figures = sum(1 for _ in site.rglob("*.csv"))
     peer = []
