@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
+import csv
 import inspect
+import io
 import json
 from collections.abc import Mapping
 from typing import Any
 
 from gen import metric
 from gen.model import Code, Optim, Sched, Trace
-from gen.run import SCHEDULERS, torch_version
+from gen.run import SCHEDULERS, scheduler_class, torch_version
 
 WIDTH = 88
 FLAT = 10**6  # a width nothing reaches: one line, for captions and alt text
 
 
 def csv_text(trace: Trace) -> str:
+    """Quoted where needed: a sweep label such as `milestones=[30, 60]` holds a comma."""
     header, rows = trace.header_and_rows()
-    return "\n".join(",".join(r) for r in [header, *rows]) + "\n"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([header, *rows])
+    return out.getvalue()
 
 
 def source(value: Any, indent: int = 0, width: int = WIDTH) -> str:
     """Python source for a catalog value, wrapped like a formatter would past `width` columns."""
     if isinstance(value, Sched):
-        return call(value.name, value.args, indent, width=width)
+        return scheduler_call(value.name, value.args, indent, width)
     if isinstance(value, Code):
         return value.source
     if isinstance(value, (list, tuple)):
@@ -37,13 +42,25 @@ def source(value: Any, indent: int = 0, width: int = WIDTH) -> str:
     return repr(value)
 
 
-def call(name: str, args: Mapping[str, Any], indent: int = 0, first: str = "optimizer", width: int = WIDTH) -> str:
-    items = [first] + [f"{k}={source(v, indent + 4, width)}" for k, v in args.items()]
+def call(
+    name: str, args: Mapping[str, Any], indent: int = 0, first: str | None = "optimizer", width: int = WIDTH
+) -> str:
+    items = ([first] if first else []) + [f"{k}={source(v, indent + 4, width)}" for k, v in args.items()]
     flat = f"{name}({', '.join(items)})"
     if len(flat) + indent <= width and "\n" not in flat:
         return flat
     pad = " " * (indent + 4)
     return f"{name}(\n" + "".join(f"{pad}{i},\n" for i in items) + " " * indent + ")"
+
+
+def scheduler_call(
+    name: str, args: Mapping[str, Any], indent: int = 0, width: int = WIDTH, module: str = SCHEDULERS
+) -> str:
+    """`Name(optimizer, ...)`; a class taking something else first (ChainedScheduler) gets it by keyword."""
+    params = list(inspect.signature(scheduler_class(name, module)).parameters)
+    if params[0] == "optimizer":
+        return call(name, args, indent, width=width)
+    return call(name, {**args, "optimizer": Code("optimizer")}, indent, first=None, width=width)
 
 
 def optimizer_source(optim: Optim, indent: int = 4) -> str:
@@ -66,11 +83,26 @@ def scheduler_names(value: Any) -> set[str]:
     return set()
 
 
+def uses_math(value: Any) -> bool:
+    """Whether a catalog lambda refers to `math` (run.py evaluates Code with it in scope)."""
+    if isinstance(value, Code):
+        return "math." in value.source
+    if isinstance(value, Sched):
+        return uses_math(dict(value.args))
+    if isinstance(value, Mapping):
+        return any(uses_math(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(uses_math(v) for v in value)
+    return False
+
+
 def snippet(trace: Trace) -> str:
     """A self-contained script: `python <case>.py` prints exactly the published CSV."""
     entry, case = trace.entry, trace.case
+    plan = case.plan(entry.name)
     names = [name for name, _ in trace.runs[0].columns]
-    nested = sorted(set().union(*(scheduler_names(a) for _, a in case.runs())) - {entry.name})
+    used = [Sched(p.name, p.args) for p in plan] + ([case.before] if case.before else [])
+    nested = sorted(scheduler_names(used) - {entry.name})
     lines = [
         f'"""Reproduce "{case.title}" ({entry.name}) from the LR Scheduler Atlas.',
         "",
@@ -78,22 +110,39 @@ def snippet(trace: Trace) -> str:
         '"""',
         "",
     ]
+    lines += ["import csv"]
+    if entry.metric or uses_math(used):
+        lines.append("import math")
     if entry.metric:
-        lines += ["import math", "import random", ""]
-    lines += ["import torch"]
+        lines.append("import random")
+    lines += ["import sys", "", "import torch"]
     if entry.module == SCHEDULERS:
         lines.append(f"from {SCHEDULERS} import {', '.join(sorted({*nested, entry.name}))}")
     else:
         lines += [f"from {SCHEDULERS} import {', '.join(nested)}"] if nested else []
         lines.append(f"from {entry.module} import {entry.name}")
-    lines += ["", f"STEPS = {case.steps}", ""]
+    lines += ["", f"STEPS = {case.steps}"]
+    if case.iters:
+        lines.append(f"ITERS = {case.iters}  # batches per epoch")
+    if case.before:
+        lines.append(f"HANDOVER = {case.handover}  # the step from which the second scheduler takes over")
+    lines.append("")
     if entry.metric:
         lines += ["", inspect.getsource(metric.val_loss).rstrip(), ""]
+    params = ["make_scheduler"]
+    if case.before:
+        params.append("make_before=None")
+    if case.iters and case.overlay:
+        params.append("fractional=True")
     lines += [
         "",
-        "def trace(make_scheduler):",
+        f"def trace({', '.join(params)}):",
         '    """Train nothing, but step a fresh optimizer and its scheduler; record each step."""',
         f"    optimizer = {optimizer_source(case.optim)}",
+    ]
+    if case.before:
+        lines.append("    before = make_before(optimizer) if make_before else None")
+    lines += [
         "    scheduler = make_scheduler(optimizer)",
         f"    columns = {{{', '.join(f'{json.dumps(n)}: []' for n in names)}}}",
     ]
@@ -117,10 +166,28 @@ def snippet(trace: Trace) -> str:
             "        scheduler.step(loss)",
         ]
     else:
-        lines.append("        scheduler.step()")
+        branches = []
+        if case.before:
+            branches.append(("before and step < HANDOVER", ["before.step()"]))
+        if case.iters:
+            fractional = ["epoch, i = divmod(step, ITERS)", "scheduler.step(epoch + i / ITERS)"]
+            branches.append(("fractional" if case.overlay else "", fractional))
+        if not branches or branches[-1][0]:
+            branches.append(("", ["scheduler.step()"]))
+        for k, (cond, body) in enumerate(branches):
+            pad = "        " if len(branches) == 1 else "            "
+            if len(branches) > 1:
+                lines.append(f"        {'if' if k == 0 else 'elif'} {cond}:" if cond else "        else:")
+            lines += [pad + b for b in body]
     lines += ["    return columns", "", "", "runs = {"]
-    for label, args in case.runs():
-        lines.append(f"    {json.dumps(label)}: trace(lambda optimizer: {call(entry.name, args, 4)}),")
+    for spec in plan:
+        make = f"lambda optimizer: {scheduler_call(spec.name, spec.args, 4, module=entry.module if not spec.overlay else SCHEDULERS)}"
+        extra = ""
+        if case.before and not spec.overlay:
+            extra = f", make_before=lambda optimizer: {scheduler_call(case.before.name, case.before.args, 4)}"
+        if case.iters and spec.overlay:
+            extra = ", fractional=False"
+        lines.append(f"    {json.dumps(spec.label)}: trace({make}{extra}),")
     lines += [
         "}",
         'header, values = ["step"], []',
@@ -128,9 +195,10 @@ def snippet(trace: Trace) -> str:
         "    for name, column in columns.items():",
         '        header.append(f"{name}[{label}]" if label else name)',
         "        values.append(column)",
-        'print(",".join(header))',
+        'out = csv.writer(sys.stdout, lineterminator="\\n")',
+        "out.writerow(header)",
         "for step in range(STEPS):",
-        '    print(",".join([str(step)] + [repr(column[step]) for column in values]))',
+        "    out.writerow([str(step)] + [repr(column[step]) for column in values])",
     ]
     return "\n".join(lines) + "\n"
 
@@ -171,4 +239,14 @@ def sidecar(trace: Trace, code: str, files: Mapping[str, str]) -> str:
             "argument": case.vary,
             "runs": [{"label": lb, "arguments": jsonable(a)} for lb, a in case.runs()],
         }
+    if case.overlay:
+        doc["overlays"] = [
+            {"label": p.label, **jsonable(Sched(p.name, p.args)), "stepping": "scheduler.step()"}
+            for p in case.plan(entry.name)
+            if p.overlay
+        ]
+    if case.iters:
+        doc["stepping"] = {"call": "scheduler.step(epoch + i / iters)", "iters": case.iters}
+    if case.before:
+        doc["before"] = {**jsonable(case.before), "handover": case.handover}
     return json.dumps(doc, indent=2) + "\n"

@@ -26,6 +26,9 @@ class Code:
 
     source: str
 
+    def __repr__(self) -> str:  # sweep labels and legends show the expression itself
+        return self.source
+
 
 @dataclass(frozen=True)
 class Optim:
@@ -37,10 +40,25 @@ class Optim:
 
 
 @dataclass(frozen=True)
+class Spec:
+    """One run of a case: the entry's own scheduler, or an overlay run alone on its own optimizer."""
+
+    label: str  # the CSV column suffix and legend entry; '' for a lone run
+    name: str  # scheduler class
+    args: Mapping[str, Any]
+    overlay: bool = False
+
+
+@dataclass(frozen=True)
 class Case:
     """One figure: a scheduler run with set arguments, or a sweep of one argument.
 
     A sweep runs `args | {vary: value} | derive(value)` for each value and overlays the runs.
+    `overlay` adds other schedulers, each run alone (plain `step()`) on a fresh optimizer, drawn on
+    the same axes and checked by their own twins. `iters` steps with fractional epochs, as torch
+    documents for warm restarts: `step(epoch + i / iters)` after batch `i` of each epoch.
+    `before` is the SWA setting: that scheduler is stepped until step `handover`, then the entry's
+    scheduler (built right after it, as torch's SWA example does) takes over from the current rate.
     """
 
     id: str
@@ -55,6 +73,10 @@ class Case:
     seed: int = 0  # seeds the synthetic validation loss of metric-driven schedulers
     warns: str | None = None  # a deliberate demonstration of the torch warning containing this
     text: str = ""  # Markdown under the figure
+    overlay: tuple[Sched, ...] = ()
+    iters: int | None = None
+    before: Sched | None = None
+    handover: int = 0
 
     def runs(self) -> tuple[tuple[str, dict[str, Any]], ...]:
         """(label, arguments) of every run; a single case has one run labelled ''."""
@@ -65,6 +87,11 @@ class Case:
             extra = self.derive(value) if self.derive else {}
             out.append((f"{self.vary}={value!r}", {**self.args, self.vary: value, **extra}))
         return tuple(out)
+
+    def plan(self, name: str) -> tuple[Spec, ...]:
+        """Every run: the entry's (labelled by its name once overlays share the axes), then the overlays."""
+        own = tuple(Spec(label or (name if self.overlay else ""), name, args) for label, args in self.runs())
+        return own + tuple(Spec(s.name, s.name, s.args, overlay=True) for s in self.overlay)
 
 
 @dataclass(frozen=True)
@@ -114,6 +141,7 @@ class Setting:
     optim: Optim
     steps: int
     metric: tuple[float, ...] | None = None
+    iters: int | None = None  # fractional-epoch stepping, see Case.iters
 
 
 Twin = Callable[[Setting], Curve]
@@ -155,6 +183,8 @@ class Run:
     label: str
     args: Mapping[str, Any]
     columns: tuple[tuple[str, tuple[float, ...]], ...]  # ("lr", values) or ("lr_group0", ...)
+    scheduler: str = ""  # the class run
+    overlay: bool = False  # run alone for comparison, not the entry's own run
 
     def column(self, name: str) -> tuple[float, ...] | None:
         return dict(self.columns).get(name)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import jinja2
 
-from gen.data import FLAT, call, source
+from gen.data import FLAT, scheduler_call, source
 from gen.model import Case, Entry, Trace
 from gen.plot import Figure
 from gen.run import scheduler_class, torch_version
@@ -62,9 +62,10 @@ def alt_text(trace: Trace) -> str:
     """Names the scheduler and its arguments, then says what the curve does."""
     entry, case = trace.entry, trace.case
     unit = "epochs" if entry.metric else "steps"
-    head = call(entry.name, case.args, width=FLAT)
+    head = scheduler_call(entry.name, case.args, width=FLAT, module=entry.module)
     if case.vary:
         head += f" with {case.vary} = {', '.join(repr(v) for v in case.values)}"
+    head += setting(case, entry.name, code=False)
     parts = []
     for run in trace.runs:
         for name, values in run.columns:
@@ -77,13 +78,29 @@ def alt_text(trace: Trace) -> str:
     return f"Line chart of {head}, optimizer {case.optim.name}, over {case.steps} {unit}; " + "; ".join(parts) + "."
 
 
+def setting(case: Case, name: str, code: bool) -> str:
+    """What the case adds to a plain run: handover, fractional stepping, overlays."""
+    q = "`" if code else ""
+    out = ""
+    if case.before:
+        first = scheduler_call(case.before.name, case.before.args, width=FLAT)
+        out += f" from step {case.handover}, after {q}{first}{q} until then"
+    if case.iters:
+        out += f", stepped with {q}scheduler.step(epoch + i / {case.iters}){q} after each of {case.iters} batches per epoch"
+    if case.overlay:
+        others = [f"{q}{scheduler_call(s.name, s.args, width=FLAT)}{q}" for s in case.overlay]
+        out += f", against {' and '.join(others)}, each run alone on its own optimizer"
+    return out
+
+
 def caption(trace: Trace) -> str:
     entry, case = trace.entry, trace.case
-    text = f"`{call(entry.name, case.args, width=FLAT)}`"
+    text = f"`{scheduler_call(entry.name, case.args, width=FLAT, module=entry.module)}`"
     if case.vary:
         text += f" for `{case.vary}` in {', '.join(f'`{source(v, width=FLAT)}`' for v in case.values)}"
         if case.derive:
             text += " (other arguments follow it, see the script)"
+    text += setting(case, entry.name, code=True)
     opt = ", ".join([*(f"lr={lr!r}" for lr in case.optim.lrs[:1]), *(f"{k}={v!r}" for k, v in case.optim.args.items())])
     groups = (
         f", {len(case.optim.lrs)} groups with lr {', '.join(map(repr, case.optim.lrs))}"

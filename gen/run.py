@@ -11,7 +11,7 @@ from importlib.metadata import version
 from typing import Any
 
 from gen.metric import val_loss
-from gen.model import Case, CatalogError, Code, Entry, Optim, Run, Sched, Trace
+from gen.model import Case, CatalogError, Code, Entry, Optim, Run, Sched, Spec, Trace
 
 SCHEDULERS = "torch.optim.lr_scheduler"
 
@@ -36,7 +36,7 @@ def make_optimizer(optim: Optim) -> Any:
 def materialize(value: Any, optimizer: Any) -> Any:
     """Catalog values to what torch takes: nested schedulers built on the same optimizer."""
     if isinstance(value, Sched):
-        return scheduler_class(value.name)(optimizer, **materialize(dict(value.args), optimizer))
+        return scheduler_class(value.name)(optimizer=optimizer, **materialize(dict(value.args), optimizer))
     if isinstance(value, Code):
         import torch
 
@@ -58,15 +58,24 @@ def momentum_key(optim: Optim) -> str | None:
     return "momentum" if "momentum" in defaults else None
 
 
-def run_once(entry: Entry, case: Case, label: str, args: Mapping[str, Any]) -> Run:
-    optimizer = make_optimizer(case.optim)
+def construct(owner: str, name: str, module: str, optimizer: Any, args: Mapping[str, Any]) -> Any:
+    """The optimizer goes by keyword: ChainedScheduler takes `schedulers` first."""
     try:
-        scheduler = scheduler_class(entry.name, entry.module)(optimizer, **materialize(dict(args), optimizer))
+        return scheduler_class(name, module)(optimizer=optimizer, **materialize(dict(args), optimizer))
     except Exception as exc:  # torch's own validation: report it against the catalog
         raise CatalogError(
-            f"{entry.name} case {case.id!r}{f' run {label!r}' if label else ''}: torch rejected "
-            f"the arguments {dict(args)!r}: {type(exc).__name__}: {exc}"
+            f"{owner}: torch rejected the arguments {dict(args)!r} of {name}: {type(exc).__name__}: {exc}"
         ) from exc
+
+
+def run_once(entry: Entry, case: Case, spec: Spec) -> Run:
+    own = not spec.overlay
+    owner = f"{entry.name} case {case.id!r}{f' run {spec.label!r}' if spec.label else ''}"
+    optimizer = make_optimizer(case.optim)
+    before = None
+    if own and case.before is not None:
+        before = construct(f"{owner} field 'before'", case.before.name, SCHEDULERS, optimizer, case.before.args)
+    scheduler = construct(owner, spec.name, entry.module if own else SCHEDULERS, optimizer, spec.args)
     groups = optimizer.param_groups
     lrs: list[list[float]] = [[] for _ in groups]
     moment: list[float] = []
@@ -80,16 +89,20 @@ def run_once(entry: Entry, case: Case, label: str, args: Mapping[str, Any]) -> R
             moment.append(groups[0]["betas"][0] if key == "beta1" else groups[0]["momentum"])
         optimizer.step()
         try:
-            if entry.metric:
+            if entry.metric and own:
                 metric.append(val_loss(step, groups[0]["lr"], case.optim.lrs[0], rng))
                 scheduler.step(metric[-1])
+            elif before is not None and step < case.handover:
+                before.step()
+            elif case.iters and own:
+                epoch, i = divmod(step, case.iters)
+                scheduler.step(epoch + i / case.iters)
             else:
                 scheduler.step()
         except Exception as exc:
             raise CatalogError(
-                f"{entry.name} case {case.id!r}{f' run {label!r}' if label else ''}: torch raised "
-                f"at step {step} of {case.steps}: {type(exc).__name__}: {exc}; expected the "
-                "schedule to accept every step the case asks for (check field 'steps')"
+                f"{owner}: torch raised at step {step} of {case.steps}: {type(exc).__name__}: {exc}; "
+                "expected the schedule to accept every step the case asks for (check field 'steps')"
             ) from exc
     if len(lrs) == 1:
         columns: list[tuple[str, tuple[float, ...]]] = [("lr", tuple(lrs[0]))]
@@ -99,14 +112,22 @@ def run_once(entry: Entry, case: Case, label: str, args: Mapping[str, Any]) -> R
         columns.append((key, tuple(moment)))
     if metric:
         columns.append(("metric", tuple(metric)))
-    return Run(label=label, args=dict(args), columns=tuple(columns))
+    return Run(spec.label, dict(spec.args), tuple(columns), spec.name, spec.overlay)
 
 
 def run_case(entry: Entry, case: Case) -> Trace:
     """All runs of a case; a torch warning fails the build unless the case demonstrates it."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        runs = tuple(run_once(entry, case, label, args) for label, args in case.runs())
+        runs = tuple(run_once(entry, case, spec) for spec in case.plan(entry.name))
+    names = [[n for n, _ in run.columns] for run in runs]
+    for run, cols in zip(runs, names, strict=True):
+        if run.overlay and cols != names[0]:  # the Reproduce snippet records one set of columns
+            raise CatalogError(
+                f"{entry.name} case {case.id!r} field 'overlay': {run.scheduler} records columns {cols}, "
+                f"the case's own run {names[0]}; expected the same columns (momentum is recorded only "
+                "where a scheduler cycles it)"
+            )
     messages = tuple(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
     unexpected = [m for m in messages if not (case.warns and case.warns in m)]
     if unexpected:

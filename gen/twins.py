@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from gen.model import Curve, Sched, Setting
+from gen.model import Code, Curve, Sched, Setting
 
 
 def per_group(value: Any, n: int) -> list[Any]:
@@ -22,6 +22,137 @@ def per_group(value: Any, n: int) -> list[Any]:
 def closed(setting: Setting, rate: Callable[[float, int], float]) -> Curve:
     """A schedule that is a function of the base rate and the step alone."""
     return Curve(tuple(tuple(rate(b, t) for t in range(setting.steps)) for b in setting.base_lrs))
+
+
+def function(code: Any) -> Callable[[float], float]:
+    """A catalog lambda, evaluated from its source: the same function torch was given."""
+    return eval(code.source, {"math": math}) if isinstance(code, Code) else code  # noqa: S307 - catalog code
+
+
+def lambdas(s: Setting) -> list[Callable[[float], float]]:
+    return [function(f) for f in per_group(s.args["lr_lambda"], len(s.base_lrs))]
+
+
+def lambda_lr(s: Setting) -> Curve:
+    fns = lambdas(s)
+    return Curve(tuple(tuple(b * f(t) for t in range(s.steps)) for b, f in zip(s.base_lrs, fns, strict=True)))
+
+
+def multiplicative(s: Setting) -> Curve:
+    """The product form: the base rate times every factor from step 1 to t (the lambda never sees 0)."""
+    fns = lambdas(s)
+    return Curve(
+        tuple(
+            tuple(b * math.prod(f(k) for k in range(1, t + 1)) for t in range(s.steps))
+            for b, f in zip(s.base_lrs, fns, strict=True)
+        )
+    )
+
+
+def step_lr(s: Setting) -> Curve:
+    size, gamma = s.args["step_size"], s.args.get("gamma", 0.1)
+    return closed(s, lambda b, t: b * gamma ** (t // size))
+
+
+def multistep(s: Setting) -> Curve:
+    """Every milestone reached so far counts, a repeated one as often as it is listed."""
+    ms, gamma = list(s.args["milestones"]), s.args.get("gamma", 0.1)
+    return closed(s, lambda b, t: b * gamma ** sum(1 for m in ms if m <= t))
+
+
+def constant(s: Setting) -> Curve:
+    factor, n = s.args.get("factor", 1 / 3), s.args.get("total_iters", 5)
+    return closed(s, lambda b, t: b * (factor if t < n else 1.0))
+
+
+def exponential(s: Setting) -> Curve:
+    return closed(s, lambda b, t: b * s.args["gamma"] ** t)
+
+
+def polynomial(s: Setting) -> Curve:
+    n, power = s.args.get("total_iters", 5), s.args.get("power", 1.0)
+    return closed(s, lambda b, t: b * (1 - min(t, n) / n) ** power)
+
+
+def warm_restarts(s: Setting) -> Curve:
+    """Cosine from the start of the current period; periods T_0, T_0*T_mult, ... laid end to end."""
+    t0, mult, eta_min = s.args["T_0"], s.args.get("T_mult", 1), s.args.get("eta_min", 0.0)
+
+    def epoch(t: int) -> float:
+        if not s.iters:
+            return t
+        # The documented loop: after batch i of an epoch, step(epoch + i / iters) sets the next rate.
+        e, i = divmod(max(t - 1, 0), s.iters)
+        return e + i / s.iters
+
+    def rate(b: float, t: int) -> float:
+        x, start, period = epoch(t), 0, t0
+        while x >= start + period:
+            start, period = start + period, period * mult
+        return eta_min + (b - eta_min) * (1 + math.cos(math.pi * (x - start) / period)) / 2
+
+    return closed(s, rate)
+
+
+def cyclic(s: Setting) -> Curve:
+    """Triangle waves between base_lr and max_lr; the height scaled per cycle or per step."""
+    a, n = s.args, len(s.base_lrs)
+    up = a.get("step_size_up", 2000)
+    down = a.get("step_size_down") or up
+    mode, gamma = a.get("mode", "triangular"), a.get("gamma", 1.0)
+    if a.get("scale_fn") is not None:
+        scale, by_cycle = function(a["scale_fn"]), a.get("scale_mode", "cycle") == "cycle"
+    elif mode == "triangular":
+        scale, by_cycle = (lambda c: 1.0), True
+    elif mode == "triangular2":
+        scale, by_cycle = (lambda c: 0.5 ** (c - 1)), True
+    else:
+        scale, by_cycle = (lambda t: gamma**t), False
+
+    def height(t: int) -> float:
+        """Fraction of the way up at step t, times the amplitude's scale."""
+        c, pos = divmod(t, up + down)
+        frac = pos / up if pos <= up else (up + down - pos) / down
+        return frac * scale(c + 1 if by_cycle else t)
+
+    lrs = tuple(
+        tuple(lo + (hi - lo) * height(t) for t in range(s.steps))
+        for lo, hi in zip(per_group(a["base_lr"], n), per_group(a["max_lr"], n), strict=True)
+    )
+    momentum = None
+    if a.get("cycle_momentum", True):
+        lo, hi = per_group(a.get("base_momentum", 0.8), n)[0], per_group(a.get("max_momentum", 0.9), n)[0]
+        momentum = tuple(hi - (hi - lo) * height(t) for t in range(s.steps))
+    return Curve(lrs, momentum)
+
+
+def chained(s: Setting) -> Curve:
+    """Each part multiplies the rate by its own factor: the product of the parts' factors."""
+    curves = [twin_for(p.name)(Setting(p.args, s.base_lrs, s.optim, s.steps)) for p in s.args["schedulers"]]
+    return Curve(
+        tuple(
+            tuple(b * math.prod(c.lrs[g][t] / b for c in curves) for t in range(s.steps))
+            for g, b in enumerate(s.base_lrs)
+        )
+    )
+
+
+def swa(s: Setting) -> Curve:
+    """From the rate it takes over (base_lrs here) to swa_lr in anneal_epochs steps, then flat."""
+    a = s.args
+    n, cos = a.get("anneal_epochs", 10), a.get("anneal_strategy", "cos") == "cos"
+    targets = per_group(a["swa_lr"], len(s.base_lrs))
+
+    def weight(k: int) -> float:
+        x = min(1.0, max(k, 1 if n == 0 else 0) / max(1, n))
+        return (1 - math.cos(math.pi * x)) / 2 if cos else x
+
+    return Curve(
+        tuple(
+            tuple(lr0 + (swa_lr - lr0) * weight(k) for k in range(s.steps))
+            for lr0, swa_lr in zip(s.base_lrs, targets, strict=True)
+        )
+    )
 
 
 def cosine_annealing(s: Setting) -> Curve:
@@ -126,11 +257,22 @@ def sequential(s: Setting) -> Curve:
 
 
 TWINS: dict[str, Callable[[Setting], Curve]] = {
-    "CosineAnnealingLR": cosine_annealing,
+    "LambdaLR": lambda_lr,
+    "MultiplicativeLR": multiplicative,
+    "StepLR": step_lr,
+    "MultiStepLR": multistep,
+    "ConstantLR": constant,
     "LinearLR": linear,
+    "ExponentialLR": exponential,
+    "PolynomialLR": polynomial,
+    "CosineAnnealingLR": cosine_annealing,
+    "CosineAnnealingWarmRestarts": warm_restarts,
+    "CyclicLR": cyclic,
     "OneCycleLR": one_cycle,
     "ReduceLROnPlateau": reduce_on_plateau,
     "SequentialLR": sequential,
+    "ChainedScheduler": chained,
+    "SWALR": swa,
 }
 
 

@@ -9,8 +9,9 @@ import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from gen.model import CatalogError, Code, Entry, Sched
+from gen.model import Case, CatalogError, Code, Entry, Sched
 from gen.run import scheduler_class
+from gen.twins import TWINS
 
 # Names torch's annotations use only under TYPE_CHECKING.
 _HINT_NAMES = {"Callable": Callable, "Iterable": Iterable, "Sequence": Sequence}
@@ -21,8 +22,10 @@ def signature(name: str, module: str) -> inspect.Signature:
 
 
 def hints(name: str, module: str) -> dict[str, Any]:
+    from torch.optim import Optimizer  # swa_utils names it only under TYPE_CHECKING
+
     init = scheduler_class(name, module).__init__
-    return typing.get_type_hints(init, localns=_HINT_NAMES)
+    return typing.get_type_hints(init, localns={**_HINT_NAMES, "Optimizer": Optimizer})
 
 
 def conforms(value: Any, hint: Any) -> bool:
@@ -110,10 +113,12 @@ def check_entry(entry: Entry, families: Iterable[str]) -> None:
             raise CatalogError(f"{owner}: field 'optim' names unknown optimizer {case.optim.name!r}")
         if case.vary is not None and not case.values:
             raise CatalogError(f"{owner}: field 'values' is empty; expected the values of {case.vary!r} to sweep")
+        check_stepping(entry, case, owner)
         for label, args in case.runs():
             where = f"{owner}{f' run {label!r}' if label else ''}"
             check_args(where, name, entry.module, args)
-            need = entry.span(args)
+            # The whole schedule after any handover, in batches when stepped by fractional epochs.
+            need = case.handover + entry.span(args) * (case.iters or 1)
             if case.steps < need:
                 raise CatalogError(
                     f"{where}: field 'steps' is {case.steps}, too short to show the whole schedule; "
@@ -121,6 +126,48 @@ def check_entry(entry: Entry, families: Iterable[str]) -> None:
                 )
     if len(entry.cases) < 2:
         raise CatalogError(f"{name}: field 'cases' has {len(entry.cases)}; expected at least two")
+
+
+def check_other(owner: str, sched: Sched) -> None:
+    """A scheduler the case runs besides the entry's: real, well-argued, and with a twin to check it."""
+    try:
+        scheduler_class(sched.name)
+    except AttributeError:
+        raise CatalogError(
+            f"{owner}: unknown scheduler {sched.name!r}; expected a class in torch.optim.lr_scheduler"
+        ) from None
+    check_args(f"{owner} ({sched.name})", sched.name, "torch.optim.lr_scheduler", sched.args)
+    if sched.name not in TWINS:
+        raise CatalogError(f"{owner}: {sched.name} has no twin; expected one in gen.twins.TWINS")
+
+
+def check_stepping(entry: Entry, case: Case, owner: str) -> None:
+    """The fields that go beyond one scheduler stepped plainly: overlay, iters, before/handover."""
+    for sched in case.overlay:
+        check_other(f"{owner} field 'overlay'", sched)
+    labels = [p.label for p in case.plan(entry.name)]
+    for label in labels:
+        if labels.count(label) > 1:
+            raise CatalogError(f"{owner}: two runs are labelled {label!r}; expected distinct overlay schedulers")
+    if case.overlay and entry.metric:
+        raise CatalogError(f"{owner}: field 'overlay' is not supported for metric-driven schedulers")
+    if case.iters is not None and (not isinstance(case.iters, int) or case.iters < 1 or entry.metric):
+        raise CatalogError(
+            f"{owner}: field 'iters' is {case.iters!r}; expected a positive int (batches per epoch) "
+            "on a scheduler stepped without a metric"
+        )
+    if case.before is None:
+        if case.handover:
+            raise CatalogError(
+                f"{owner}: field 'handover' is {case.handover} without 'before'; expected both or neither"
+            )
+        return
+    check_other(f"{owner} field 'before'", case.before)
+    if entry.metric or not 0 < case.handover < case.steps:
+        raise CatalogError(
+            f"{owner}: field 'handover' is {case.handover}; expected a step between 1 and steps - 1 "
+            f"({case.steps - 1}) on a scheduler stepped without a metric"
+        )
 
 
 def check_catalog(entries: Sequence[Entry], families: Iterable[str]) -> None:

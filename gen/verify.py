@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gen.model import CatalogError, Setting, Trace
+from gen.model import Case, CatalogError, Curve, Entry, Run, Setting, Trace
+from gen.twins import twin_for
 
 TOLERANCE = 1e-12
 
@@ -25,8 +26,7 @@ def verify(trace: Trace) -> Check:
     scale = max(max(abs(x) for x in lrs) for run in trace.runs for lrs in run.lrs) or 1.0
     worst, steps = 0.0, 0
     for run in trace.runs:
-        setting = Setting(run.args, case.optim.lrs, case.optim, case.steps, run.column("metric"))
-        curve = entry.twin(setting)
+        curve = predict(entry, case, run)
         pairs = list(zip(run.lrs, curve.lrs, strict=True))
         moment = run.column("momentum") or run.column("beta1")
         if moment is not None:
@@ -46,3 +46,17 @@ def verify(trace: Trace) -> Check:
                 worst = max(worst, err)
         steps += case.steps
     return Check(error=worst, steps=steps)
+
+
+def predict(entry: Entry, case: Case, run: Run) -> Curve:
+    """The twin's curve for one run: an overlay by its own twin; a handover spliced from two twins."""
+    lrs, optim = case.optim.lrs, case.optim
+    if run.overlay:
+        return twin_for(run.scheduler)(Setting(run.args, lrs, optim, case.steps))
+    if case.before is None:
+        return entry.twin(Setting(run.args, lrs, optim, case.steps, run.column("metric"), case.iters))
+    # The entry's scheduler takes over at `handover` from whatever rate the first one left.
+    h = case.handover
+    first = twin_for(case.before.name)(Setting(case.before.args, lrs, optim, h + 1))
+    then = entry.twin(Setting(run.args, tuple(g[h] for g in first.lrs), optim, case.steps - h))
+    return Curve(tuple(a[:h] + b for a, b in zip(first.lrs, then.lrs, strict=True)))

@@ -13,14 +13,15 @@ import argparse
 import functools
 import gzip
 import http.server
+import io
 import json
 import os
 import shutil
-import threading
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -96,7 +97,11 @@ class Gzip(http.server.SimpleHTTPRequestHandler):
         if path.is_dir():
             path = path / "index.html"
         kind = self.guess_type(str(path))
-        if not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", "") or not kind.startswith(("text/", "application/json", "application/javascript", "image/svg")):
+        if (
+            not path.is_file()
+            or "gzip" not in self.headers.get("Accept-Encoding", "")
+            or not kind.startswith(("text/", "application/json", "application/javascript", "image/svg"))
+        ):
             return super().send_head()
         body = gzip.compress(path.read_bytes(), mtime=0)
         self.send_response(200)
@@ -104,7 +109,7 @@ class Gzip(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        return __import__("io").BytesIO(body)
+        return io.BytesIO(body)
 
 
 def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
@@ -118,14 +123,23 @@ def transfer(url: str) -> tuple[int, int, int]:
     and scrolls through it; and the bytes that are not the theme's or KaTeX's shared assets."""
     from playwright.sync_api import sync_playwright
 
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+    args = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=args)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         done = []
         page.on("requestfinished", done.append)
         page.goto(url, wait_until="networkidle")
-        page.evaluate("async () => { for (let y = 0; y < document.body.scrollHeight; y += 600) { window.scrollTo(0, y); await new Promise(r => setTimeout(r, 50)); } }")
+        page.evaluate(
+            "async () => { for (let y = 0; y < document.body.scrollHeight; y += 600) { window.scrollTo(0, y); await new Promise(r => setTimeout(r, 50)); } }"
+        )
         page.wait_for_load_state("networkidle")
         total = own = 0
         for request in done:
@@ -225,7 +239,9 @@ def main() -> None:
     heaviest = f"{origin}/schedulers/{name}/"
     for label, url in (("gallery", origin + "/"), (f"page {name}", heaviest)):
         total, requests, own = transfer(url)
-        print(f"browser, {label:<13} {kb(total)} in {requests} requests, {kb(own)} beyond shared assets (gzip; target page <= 400 KB)")
+        print(
+            f"browser, {label:<13} {kb(total)} in {requests} requests, {kb(own)} beyond shared assets (gzip; target page <= 400 KB)"
+        )
         scores = [lighthouse(url, tmp) for _ in range(runs)]
         if scores[0] is not None:
             perf = statistics.median(s["performance"] for s in scores)

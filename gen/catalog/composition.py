@@ -1,7 +1,8 @@
 """Composition: schedulers built out of other schedulers."""
 
 from gen import twins
-from gen.model import Arg, Case, Entry, Formula, Pitfall, Sched
+from gen.catalog.common import misuse
+from gen.model import Arg, Case, Entry, Formula, Optim, Pitfall, Sched
 
 
 def warmup_cosine(warmup: int, steps: int = 100) -> dict:
@@ -150,4 +151,117 @@ scheduler = SequentialLR(optimizer, schedulers=[warmup, cosine], milestones=[10]
     ),
 )
 
-ENTRIES = (SEQUENTIAL,)
+
+WARM = Sched("LinearLR", {"start_factor": 0.1, "total_iters": 10})
+DECAY = Sched("ExponentialLR", {"gamma": 0.97})
+STAIRS = Sched("StepLR", {"step_size": 30, "gamma": 0.5})
+COSINE = Sched("CosineAnnealingLR", {"T_max": 100})
+
+CHAINED = Entry(
+    name="ChainedScheduler",
+    family="composition",
+    summary="Steps several schedulers at once on the same optimizer: their factors multiply.",
+    about="""
+Calls `step()` on every scheduler in `schedulers`, in order, on each of its own `step()`. The
+parts all act on the same rate, and each chainable part multiplies the current rate by its own
+factor, so the effects multiply: a warm-up chained with an exponential decay is the decay scaled
+by the warm-up factor, both at once (on a log axis the effects add). Compare
+[SequentialLR](../sequential-lr/index.md), which runs its parts one after another.
+
+The product holds for the chainable schedulers (StepLR, MultiStepLR, ConstantLR, LinearLR,
+ExponentialLR, PolynomialLR, MultiplicativeLR, and CosineAnnealingLR with `eta_min=0` up to
+`T_max`). Parts that set the rate outright (LambdaLR, CyclicLR, OneCycleLR) overwrite what came
+before them in the list. The plots show the chain against each part run alone on its own
+optimizer.
+""",
+    args=(
+        Arg("schedulers", "The parts, each built on the same optimizer; stepped in this order."),
+        Arg("optimizer", "The wrapped optimizer; by default the first part's."),
+    ),
+    formula=Formula(
+        closed=r"\eta_t = \eta_0 \prod_{k=1}^{K} \frac{S_k(t)}{\eta_0}",
+        recursive=r"\eta_t = \eta_{t-1} \prod_{k=1}^{K} \frac{S_k(t)}{S_k(t-1)}",
+        symbols=(
+            (r"\eta_t", "the rate after `t` calls to `step()`"),
+            (r"\eta_0", "the group's starting rate (the optimizer's `lr`)"),
+            (r"S_k(t)", "the rate `schedulers[k-1]` would give after `t` steps on its own"),
+            (r"K", "`len(schedulers)`"),
+        ),
+        note="""
+The twin that checks this page computes each part's own closed form and multiplies the factors;
+it never steps a chain.
+""",
+    ),
+    twin=twins.chained,
+    span=lambda a: 20,
+    cases=(
+        Case(
+            "warmup-decay",
+            "A warm-up and a decay at once",
+            {"schedulers": [WARM, DECAY]},
+            steps=80,
+            overlay=(WARM, DECAY),
+            log=True,
+            text="The chain is the decay held down by the warm-up factor for 10 steps; after that it runs along the decay.",
+        ),
+        Case(
+            "stairs-cosine",
+            "Stairs on a cosine",
+            {"schedulers": [STAIRS, COSINE]},
+            steps=101,
+            overlay=(STAIRS, COSINE),
+            text="Every 30 steps the cosine is halved: the product of the two parts, step by step.",
+        ),
+        Case(
+            "groups",
+            "Two parameter groups",
+            {"schedulers": [WARM, DECAY]},
+            steps=80,
+            optim=Optim("SGD", (0.1, 0.01), {"momentum": 0.9}),
+            log=True,
+        ),
+    ),
+    pitfalls=(
+        Pitfall(
+            id="other-optimizer",
+            title="Parts on different optimizers",
+            code=misuse(
+                """
+other = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+warmup = LinearLR(optimizer, start_factor=0.1, total_iters=10)
+decay = ExponentialLR(other, gamma=0.97)
+scheduler = ChainedScheduler([warmup, decay])
+""",
+                imports="from torch.optim.lr_scheduler import ChainedScheduler, ExponentialLR, LinearLR",
+            ),
+            expect="ValueError",
+            explain="Every part must act on the optimizer the chain drives.",
+            fix="Build every part on the same optimizer object.",
+        ),
+        Pitfall(
+            id="plateau",
+            title="ReduceLROnPlateau as a part",
+            code=misuse(
+                """
+plateau = ReduceLROnPlateau(optimizer)
+decay = ExponentialLR(optimizer, gamma=0.97)
+scheduler = ChainedScheduler([decay, plateau])
+""",
+                imports="from torch.optim.lr_scheduler import ChainedScheduler, ExponentialLR, ReduceLROnPlateau",
+            ),
+            expect="ValueError",
+            explain="The chain calls `step()` without arguments; ReduceLROnPlateau needs the metric.",
+            fix="Step ReduceLROnPlateau yourself, next to the chain: `chain.step(); plateau.step(val_loss)`.",
+        ),
+        Pitfall(
+            id="empty",
+            title="An empty chain",
+            code=misuse("scheduler = torch.optim.lr_scheduler.ChainedScheduler([], optimizer=optimizer)"),
+            expect="ValueError",
+            explain="A chain needs at least one part.",
+            fix="Pass at least one scheduler, or none at all: use the optimizer's constant rate.",
+        ),
+    ),
+)
+
+ENTRIES = (SEQUENTIAL, CHAINED)

@@ -1,7 +1,8 @@
 """Cyclic schedules: the rate goes up as well as down, stepped every batch."""
 
 from gen import twins
-from gen.model import Arg, Case, Entry, Formula, Optim, Pitfall
+from gen.catalog.common import misuse
+from gen.model import Arg, Case, Code, Entry, Formula, Optim, Pitfall
 
 
 def _total(a):
@@ -180,4 +181,176 @@ scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.1, total_ste
     ),
 )
 
-ENTRIES = (ONE_CYCLE,)
+
+def _cycle(a):
+    """Steps in one cycle: up, then down (as long as up unless given)."""
+    up = a.get("step_size_up", 2000)
+    return up + (a.get("step_size_down") or up)
+
+
+CLR = {"base_lr": 0.001, "max_lr": 0.01, "step_size_up": 20}
+
+CYCLIC = Entry(
+    name="CyclicLR",
+    family="cyclic",
+    summary="Triangle waves between base_lr and max_lr, with momentum cycled the other way; stepped every batch.",
+    about="""
+Cyclical learning rates (Smith, 2017): the rate climbs linearly from `base_lr` to `max_lr` over
+`step_size_up` batches, falls back over `step_size_down`, and repeats. The three built-in `mode`s
+scale the height of each wave: `'triangular'` keeps it, `'triangular2'` halves it every cycle,
+`'exp_range'` multiplies it by `gamma ** step` on every batch. A custom `scale_fn` replaces the
+mode, evaluated on the cycle number or the step count as `scale_mode` says. Momentum (or Adam's
+first beta) moves the opposite way, between `max_momentum` and `base_momentum`.
+
+CyclicLR is stepped **after every batch**, and it overwrites the optimizer's `lr` with `base_lr`
+when built: the optimizer's own rate plays no part. It also sets momentum to `max_momentum` when
+built, so with the default `cycle_momentum=True` a plain SGD optimizer (whose `momentum` is 0)
+silently becomes SGD with momentum 0.8 to 0.9: pass `cycle_momentum=False` to keep it plain.
+Every plot below shows at least two full cycles.
+""",
+    args=(
+        Arg("optimizer", "The wrapped optimizer; with `cycle_momentum` it needs `momentum` (SGD) or `betas` (Adam)."),
+        Arg(
+            "base_lr",
+            "Lower end of the cycle, one for all groups or a list with one per group; replaces the optimizer's `lr`.",
+        ),
+        Arg("max_lr", "Upper end of the cycle (one per group or one for all); reached only where the scale is 1."),
+        Arg("step_size_up", "Batches from `base_lr` up to `max_lr`."),
+        Arg("step_size_down", "Batches back down; `None` means the same as `step_size_up`."),
+        Arg(
+            "mode",
+            "`'triangular'`, `'triangular2'` or `'exp_range'`: how the height is scaled; ignored with `scale_fn`.",
+        ),
+        Arg("gamma", "Base of the `'exp_range'` scale, `gamma ** step`."),
+        Arg("scale_fn", "A custom scale of one argument, between 0 and 1; replaces `mode`."),
+        Arg("scale_mode", "`'cycle'`: `scale_fn` gets the cycle number (from 1); `'iterations'`: the step count."),
+        Arg("cycle_momentum", "If true, momentum (or beta1) moves inversely to the rate."),
+        Arg("base_momentum", "Momentum at the peak rate (the low end of the momentum cycle)."),
+        Arg("max_momentum", "Momentum at `base_lr` (the high end); also set when the scheduler is built."),
+        Arg("last_epoch", "Index of the last batch when resuming; `-1` starts a fresh schedule."),
+    ),
+    formula=Formula(
+        closed=(
+            r"\eta_t = \eta_{\text{base}} + (\eta_{\max} - \eta_{\text{base}})\, h(t)\, g,"
+            r"\qquad h(t) = \begin{cases} \dfrac{p}{u} & p \le u \\[6pt] \dfrac{u + d - p}{d} & p > u \end{cases},"
+            r"\qquad p = t \bmod (u + d)"
+        ),
+        symbols=(
+            (r"\eta_t", "the rate after `t` calls to `step()`"),
+            (r"\eta_{\text{base}},\ \eta_{\max}", "`base_lr`, `max_lr`"),
+            (r"u,\ d", "`step_size_up`, `step_size_down`"),
+            (r"h(t)", "the triangle wave: 0 at the start of a cycle, 1 at its peak"),
+            (r"c", "the cycle number, \\(1 + \\lfloor t / (u + d) \\rfloor\\)"),
+            (
+                r"g",
+                "the scale: 1 (`'triangular'`), \\(2^{1-c}\\) (`'triangular2'`), \\(\\gamma^{t}\\) "
+                "(`'exp_range'`), or `scale_fn(c)` / `scale_fn(t)` by `scale_mode`",
+            ),
+            (r"\mu_t", "momentum or beta1: \\(\\mu_{\\max} - (\\mu_{\\max} - \\mu_{\\text{base}})\\, h(t)\\, g\\)"),
+        ),
+        note="""
+CyclicLR is not chainable: every value comes from this closed form, and momentum follows the
+same wave upside down between `max_momentum` and `base_momentum`.
+""",
+    ),
+    twin=twins.cyclic,
+    span=lambda a: 2 * _cycle(a) + 1,  # two full cycles, back at base_lr
+    marks=lambda a: [(_cycle(a), "cycle 1 ends"), (2 * _cycle(a), "cycle 2 ends")],
+    cases=(
+        Case(
+            "basic",
+            "triangular: between 0.001 and 0.01, 20 batches up, 20 down",
+            CLR,
+            steps=81,
+            optim=Optim("SGD", (0.001,), {"momentum": 0.9}),
+            text="Momentum (lower panel) is highest where the rate is lowest.",
+        ),
+        Case(
+            "modes",
+            "The three modes",
+            CLR | {"gamma": 0.99},
+            steps=161,
+            optim=Optim("SGD", (0.001,), {"momentum": 0.9}),
+            vary="mode",
+            values=("triangular", "triangular2", "exp_range"),
+            text="`triangular2` halves the height every cycle; `exp_range` shrinks it by `gamma` every batch (`gamma=0.99` here, ignored by the other two).",
+        ),
+        Case(
+            "step-size-up",
+            "step_size_up: the length of the cycle",
+            CLR,
+            steps=161,
+            optim=Optim("SGD", (0.001,), {"momentum": 0.9}),
+            vary="step_size_up",
+            values=(10, 20, 40),
+        ),
+        Case(
+            "asymmetric",
+            "A short climb and a long descent: step_size_down",
+            CLR | {"step_size_up": 10, "step_size_down": 30},
+            steps=81,
+            optim=Optim("SGD", (0.001,), {"momentum": 0.9}),
+        ),
+        Case(
+            "scale-fn-cycle",
+            "A custom scale_fn on the cycle number",
+            CLR | {"scale_fn": Code("lambda c: 1 / c"), "scale_mode": "cycle"},
+            steps=161,
+            optim=Optim("SGD", (0.001,), {"momentum": 0.9}),
+            text="`scale_fn(c) = 1 / c` with `scale_mode='cycle'`: each cycle's height is a fraction of the first, constant within the cycle.",
+        ),
+        Case(
+            "scale-fn-iterations",
+            "A custom scale_fn on the step count",
+            CLR | {"scale_fn": Code("lambda t: math.exp(-t / 80)"), "scale_mode": "iterations"},
+            steps=161,
+            optim=Optim("SGD", (0.001,), {"momentum": 0.9}),
+            text="With `scale_mode='iterations'` the function sees the step count, so the height shrinks within each cycle too.",
+        ),
+        Case(
+            "adam-beta1",
+            "With Adam, beta1 is cycled",
+            {"base_lr": 0.0001, "max_lr": 0.001, "step_size_up": 25},
+            steps=101,
+            optim=Optim("Adam", (0.001,)),
+            text="For Adam-like optimizers the first of `betas` takes the place of momentum, between 0.8 and 0.9 by default.",
+        ),
+    ),
+    pitfalls=(
+        Pitfall(
+            id="no-momentum",
+            title="An optimizer without momentum",
+            code=misuse(
+                "scheduler = torch.optim.lr_scheduler.CyclicLR(optimizer, base_lr=0.001, max_lr=0.01)",
+                optimizer="torch.optim.Adagrad(params, lr=0.01)",
+            ),
+            expect="ValueError",
+            explain="`cycle_momentum=True` is the default, and Adagrad has neither `momentum` nor `betas`.",
+            fix="Pass `cycle_momentum=False` for optimizers without momentum.",
+        ),
+        Pitfall(
+            id="mode",
+            title="A misspelt mode",
+            code=misuse(
+                "scheduler = torch.optim.lr_scheduler.CyclicLR(optimizer, base_lr=0.001, max_lr=0.01, mode='exp')",
+                optimizer="torch.optim.SGD(params, lr=0.01, momentum=0.9)",
+            ),
+            expect="ValueError",
+            explain="Only the three modes exist unless you pass a `scale_fn`.",
+            fix="Use `'triangular'`, `'triangular2'` or `'exp_range'`, or pass `scale_fn`.",
+        ),
+        Pitfall(
+            id="group-count",
+            title="One base_lr per group, but the wrong number",
+            code=misuse(
+                "scheduler = torch.optim.lr_scheduler.CyclicLR(optimizer, base_lr=[0.001, 0.0001], max_lr=0.01)",
+                optimizer="torch.optim.SGD(params, lr=0.01, momentum=0.9)",
+            ),
+            expect="ValueError",
+            explain="A list gives one value per parameter group; this optimizer has one group.",
+            fix="Pass a single float for all groups, or exactly one per group.",
+        ),
+    ),
+)
+
+ENTRIES = (CYCLIC, ONE_CYCLE)
