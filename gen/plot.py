@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from gen import cache
 from gen.model import Trace
 
-STYLE_VERSION = 3  # bump when the drawing code changes, to invalidate cached SVGs
+STYLE_VERSION = 4  # bump when the drawing code changes, to invalidate cached SVGs
 THEMES = {
     "light": {
         "fg": "#1f2430",
@@ -133,7 +133,7 @@ def render(figure: Figure, theme: str) -> bytes:
         axes[0].yaxis.set_major_formatter(lambda v, _: f"{v:g}")  # plain numbers, no mathtext
         axes[0].yaxis.set_minor_formatter("")
         if figure.thumb:
-            axes[0].tick_params(labelleft=False, labelbottom=False, length=0)
+            axes[0].tick_params(which="both", labelleft=False, labelbottom=False, length=0)
             return _svg(fig, figure)
         axes[0].set_ylabel("learning rate")
         if figure.lower:
