@@ -58,7 +58,7 @@ BROKEN = {
     ),
     "torch rejects the arguments": (
         with_case(PLATEAU, args={"factor": 2.0}),
-        r"ReduceLROnPlateau case 'basic': torch rejected the arguments \{'factor': 2\.0\}: ValueError: Factor should be < 1\.0\.",
+        r"ReduceLROnPlateau case 'basic': torch rejected the arguments \{'factor': 2\.0\} of ReduceLROnPlateau: ValueError: Factor should be < 1\.0\.",
     ),
     "torch rejects a step": (
         with_case(ONE_CYCLE, steps=1002),
