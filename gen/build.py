@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Protocol
 
 from gen.catalog import ENTRIES, FAMILIES, SOURCES
 from gen.data import csv_text, sidecar, snippet
-from gen.model import Entry, Trace
+from gen.model import Entry
 from gen.pages import Card, PitfallView, figure_view, home_page, md_escape, nav, scheduler_page
 from gen.pitfalls import capture
 from gen.plot import figure_for, render_all, thumbnail
@@ -48,17 +48,6 @@ class Summary:
         )
 
 
-def drawn(trace: Trace) -> Trace:
-    """The trace as plotted: a case stepped by fractional epochs draws batches, so its marks (in
-    epochs) move to the batch where the rate changes: epoch * iters + 1, since the documented
-    loop passes batch i's epoch to the step() that sets the rate of batch i + 1."""
-    entry, iters = trace.entry, trace.case.iters
-    if not (iters and entry.marks):
-        return trace
-    marks = entry.marks
-    return replace(trace, entry=replace(entry, marks=lambda a: [(x * iters + 1, lb) for x, lb in marks(a)]))
-
-
 def generate(writer: Writer, entries: tuple[Entry, ...] = ENTRIES, workers: int | None = None) -> Summary:
     start = time.perf_counter()
     check_catalog(entries, [f for f, _ in FAMILIES])
@@ -73,7 +62,7 @@ def generate(writer: Writer, entries: tuple[Entry, ...] = ENTRIES, workers: int 
         figures = []
         for trace in traces:
             case = trace.case
-            figure = figure_for(drawn(trace), f"{entry.name}: {case.title}")
+            figure = figure_for(trace, f"{entry.name}: {case.title}")
             code = snippet(trace)
             base = f"{folder}/{case.id}"
             for theme in ("light", "dark"):

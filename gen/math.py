@@ -64,8 +64,11 @@ class Renderer:
 
     def page(self, content: str, where: str) -> str:
         def swap(m: re.Match) -> str:
-            display = m["display"] is not None
-            return self.tex(html.unescape(m["display"] if display else m["inline"]).strip(), display, where)
+            if m["display"] is None:
+                return self.tex(html.unescape(m["inline"]).strip(), False, where)
+            # A wide formula scrolls in its own box: keyboard users must be able to reach it too.
+            out = self.tex(html.unescape(m["display"]).strip(), True, where)
+            return out.replace('<span class="katex-display">', '<span class="katex-display" tabindex="0">', 1)
 
         return MATH.sub(swap, content)
 

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from gen import cache
 from gen.model import Trace
 
-STYLE_VERSION = 4  # bump when the drawing code changes, to invalidate cached SVGs
+STYLE_VERSION = 6  # bump when the drawing code changes, to invalidate cached SVGs
 THEMES = {
     "light": {
         "fg": "#1f2430",
@@ -47,7 +47,7 @@ class Figure:
     xlabel: str
     lower: str | None
     log: bool
-    marks: tuple[tuple[float, str], ...]
+    marks: tuple[tuple[float, str, int | None], ...]  # (x, label, colour of the run or None)
     size: tuple[float, float] = (7.2, 3.4)
     thumb: bool = False  # gallery thumbnail: the curve and a light grid, no text
 
@@ -66,9 +66,26 @@ def figure_for(trace: Trace, title: str) -> Figure:
             if name.startswith("lr_group"):
                 parts.append(f"group {name[8:]} (lr={case.optim.lrs[int(name[8:])]:g})")
             series.append(Series(", ".join(parts), values, is_lower))
-    marks = tuple(entry.marks(case.args)) if entry.marks and case.vary is None else ()
+    marks = marks_for(trace)
     height = 4.6 if lower else 3.4
     return Figure(title, tuple(series), "epoch" if entry.metric else "step", lower, case.log, marks, (7.2, height))
+
+
+def marks_for(trace: Trace) -> tuple[tuple[float, str, int | None], ...]:
+    """Milestones, restarts, peaks: labelled for one run; for a sweep, each run's in its colour.
+
+    A case stepped by fractional epochs draws batches: an epoch's mark moves to batch
+    `epoch * iters + 1`, since the documented loop passes batch i's epoch to the step() that
+    sets the rate of batch i + 1."""
+    entry, case = trace.entry, trace.case
+    if entry.marks is None:
+        return ()
+    at = (lambda x: x * case.iters + 1) if case.iters else (lambda x: x)
+    if case.vary is None:
+        return tuple((at(x), label, None) for x, label in entry.marks(case.args) if at(x) < case.steps)
+    return tuple(
+        (at(x), "", i) for i, (_, args) in enumerate(case.runs()) for x, _ in entry.marks(args) if at(x) < case.steps
+    )
 
 
 def thumbnail(trace: Trace) -> Figure:
@@ -139,15 +156,22 @@ def render(figure: Figure, theme: str) -> bytes:
         if figure.lower:
             axes[1].set_ylabel(figure.lower)
         axes[-1].set_xlabel(figure.xlabel)
-        for x, label in figure.marks:
+        for x, label, run in figure.marks:
+            color = t["muted"] if run is None else t["lines"][run % 4]
             for ax in axes:
-                ax.axvline(x, color=t["muted"], linewidth=1, linestyle=(0, (4, 3)))
-            axes[0].annotate(
-                f"{label} ({x:g})", (x, 1), xycoords=("data", "axes fraction"), xytext=(4, -2),
-                textcoords="offset points", va="top", fontsize=8.5, color=t["muted"],
+                ax.axvline(x, color=color, linewidth=1, linestyle=(0, (4, 3)), alpha=1 if run is None else 0.7)
+            if label:
+                axes[0].annotate(
+                    f"{label} ({x:g})", (x, 1), xycoords=("data", "axes fraction"), xytext=(4, -2),
+                    textcoords="offset points", va="top", fontsize=8.5, color=t["muted"],
+                )  # fmt: skip
+        if labelled[False] > 1:  # above the plot, where it never hides a curve
+            labels = [se.label for se in figure.series if se.label and not se.lower]
+            wide = max(map(len, labels)) > 32
+            axes[0].legend(
+                loc="lower left", bbox_to_anchor=(0, 1.02), borderaxespad=0, fontsize=8.5,
+                ncol=1 if wide else min(len(labels), 4), handlelength=1.6, columnspacing=1.4,
             )  # fmt: skip
-        if labelled[False] > 1:
-            axes[0].legend(loc="best", fontsize=8.5)
         return _svg(fig, figure)
 
 

@@ -61,7 +61,10 @@ def describe(hint: Any) -> str:
 
 
 def check_args(owner: str, name: str, module: str, args: Mapping[str, Any]) -> None:
-    sig = signature(name, module)
+    try:
+        sig = signature(name, module)
+    except AttributeError:
+        raise CatalogError(f"{owner}: unknown scheduler {name!r}; expected a class in {module}") from None
     known = [p for p in sig.parameters if p != "optimizer"]
     types_ = hints(name, module)
     for key, value in args.items():

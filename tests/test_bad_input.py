@@ -13,12 +13,13 @@ import pytest
 import gen.__main__ as cli
 from gen.build import generate
 from gen.catalog import ENTRIES
-from gen.model import Arg, CatalogError, Curve, Optim, Pitfall
+from gen.model import Arg, CatalogError, Curve, Optim, Pitfall, Sched
 from gen.pages import ENV
 
 COSINE = next(e for e in ENTRIES if e.name == "CosineAnnealingLR")
 ONE_CYCLE = next(e for e in ENTRIES if e.name == "OneCycleLR")
 PLATEAU = next(e for e in ENTRIES if e.name == "ReduceLROnPlateau")
+SEQUENTIAL = next(e for e in ENTRIES if e.name == "SequentialLR")
 BASIC = COSINE.cases[0]
 
 
@@ -43,6 +44,13 @@ BROKEN = {
     "removed argument verbose": (
         with_case(COSINE, args={"T_max": 100, "verbose": True}),
         r"CosineAnnealingLR case 'basic': unknown argument 'verbose'",
+    ),
+    "unknown scheduler as a part": (
+        with_case(
+            SEQUENTIAL,
+            args={"schedulers": [Sched("LinearLRR"), Sched("CosineAnnealingLR", {"T_max": 90})], "milestones": [10]},
+        ),
+        r"SequentialLR case 'warmup-cosine' \(part LinearLRR\): unknown scheduler 'LinearLRR'; expected a class in torch\.optim\.lr_scheduler",
     ),
     "missing argument": (
         with_case(COSINE, args={}),

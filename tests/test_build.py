@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from html.parser import HTMLParser
@@ -62,8 +63,10 @@ def test_published_files(site, entry, case):
     assert sidecar["steps"] == case.steps
     assert sidecar["optimizer"]["class"] == f"torch.optim.{case.optim.name}"
     assert sidecar["snippet"] == (folder / f"{case.id}.py").read_text()
-    assert sidecar["columns"] == (folder / f"{case.id}.csv").read_text().splitlines()[0].split(",")
-    assert len((folder / f"{case.id}.csv").read_text().splitlines()) == case.steps + 1
+    rows = list(csv.reader((folder / f"{case.id}.csv").open(newline="")))
+    assert sidecar["columns"] == rows[0]
+    assert len(rows) == case.steps + 1
+    assert all(len(row) == len(rows[0]) for row in rows)
 
 
 def test_every_formula_rendered(site):

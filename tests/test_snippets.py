@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import csv
+import io
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -12,7 +14,7 @@ import pytest
 from conftest import CASE_IDS, CASES
 from gen.data import csv_text, snippet
 
-ALLOWED_IMPORTS = {"torch", "math", "random"}
+ALLOWED_IMPORTS = {"torch", *sys.stdlib_module_names}
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +61,7 @@ def test_csv_header_names_runs(traces):
     sweeps = [t for t in traces.values() if t.case.vary]
     assert sweeps
     for trace in sweeps:
-        header = csv_text(trace).splitlines()[0].split(",")
+        header = next(csv.reader(io.StringIO(csv_text(trace))))
         assert header[0] == "step"
         for label, _ in trace.case.runs():
             assert any(h.endswith(f"[{label}]") for h in header), (label, header)

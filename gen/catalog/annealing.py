@@ -125,9 +125,9 @@ scheduler.step(10)
 
 
 def _restarts(a):
-    """The first three restarts: T_0, T_0 (1 + T_mult), T_0 (1 + T_mult + T_mult^2)."""
+    """Restarts at T_0, T_0 (1 + T_mult), T_0 (1 + T_mult + T_mult^2), ... (the plot keeps those in range)."""
     t0, m = a["T_0"], a.get("T_mult", 1)
-    return [(t0 * sum(m**k for k in range(n)), "restart") for n in (1, 2, 3)]
+    return [(t0 * sum(m**k for k in range(n)), "restart") for n in range(1, 21)]
 
 
 WARM_RESTARTS = Entry(
