@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from gen import cache
 from gen.model import Trace
 
-STYLE_VERSION = 6  # bump when the drawing code changes, to invalidate cached SVGs
+STYLE_VERSION = 7  # bump when the drawing code changes, to invalidate cached SVGs
 THEMES = {
     "light": {
         "fg": "#1f2430",
@@ -38,6 +38,7 @@ class Series:
     label: str
     values: tuple[float, ...]
     lower: bool = False  # drawn in the lower panel (momentum, beta1, metric)
+    reference: bool = False  # an overlay run for comparison: dashed, beneath the case's own curve
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def figure_for(trace: Trace, title: str) -> Figure:
             parts = [run.label] if run.label else []
             if name.startswith("lr_group"):
                 parts.append(f"group {name[8:]} (lr={case.optim.lrs[int(name[8:])]:g})")
-            series.append(Series(", ".join(parts), values, is_lower))
+            series.append(Series(", ".join(parts), values, is_lower, run.overlay))
     marks = marks_for(trace)
     height = 4.6 if lower else 3.4
     return Figure(title, tuple(series), "epoch" if entry.metric else "step", lower, case.log, marks, (7.2, height))
@@ -83,9 +84,10 @@ def marks_for(trace: Trace) -> tuple[tuple[float, str, int | None], ...]:
     at = (lambda x: x * case.iters + 1) if case.iters else (lambda x: x)
     if case.vary is None:
         return tuple((at(x), label, None) for x, label in entry.marks(case.args) if at(x) < case.steps)
-    return tuple(
-        (at(x), "", i) for i, (_, args) in enumerate(case.runs()) for x, _ in entry.marks(args) if at(x) < case.steps
-    )
+    per_run = [{at(x) for x, _ in entry.marks(args) if at(x) < case.steps} for _, args in case.runs()]
+    shared = set.intersection(*per_run)  # the same for every run: one neutral line
+    own = {(x, i) for i, xs in enumerate(per_run) for x in xs - shared}
+    return tuple(sorted((x, "", None) for x in shared)) + tuple((x, "", i) for x, i in sorted(own))
 
 
 def thumbnail(trace: Trace) -> Figure:
@@ -134,11 +136,14 @@ def render(figure: Figure, theme: str) -> bytes:
         labelled = {False: 0, True: 0}
         for s in _colored(figure.series):
             ax = axes[1] if s[0].lower else axes[0]
+            ref = s[0].reference
             ax.plot(
                 range(len(s[0].values)),
                 s[0].values,
                 color=t["lines"][s[1] % 4],
-                linewidth=1.8,
+                linewidth=1.4 if ref else 2.0,
+                linestyle=(0, (5, 2.5)) if ref else "-",
+                zorder=2 if ref else 3,
                 label=s[0].label or None,
             )
             labelled[s[0].lower] += bool(s[0].label)
