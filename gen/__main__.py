@@ -16,6 +16,7 @@ from pathlib import Path
 
 from gen.build import generate
 from gen.model import CatalogError
+from gen.publish import site_url_from_env
 
 
 class FolderWriter:
@@ -40,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     staging = Path(tempfile.mkdtemp(prefix="atlas-")) if opts.out else None
     try:
-        generate(FolderWriter(staging), workers=opts.workers)
+        generate(FolderWriter(staging), workers=opts.workers, site_url=site_url_from_env())
     except BaseException as exc:
         if staging:
             shutil.rmtree(staging, ignore_errors=True)

@@ -7,24 +7,44 @@ only at the end, so a failure leaves nothing half-written.
 from __future__ import annotations
 
 import logging
+import platform
 import time
 from dataclasses import dataclass
+from importlib.metadata import version
 from typing import Protocol
 
 from gen.catalog import ENTRIES, FAMILIES, SOURCES
-from gen.data import csv_text, sidecar, snippet
+from gen.data import csv_text, data_index, sidecar, snippet
+from gen.math import katex_version
 from gen.model import Entry
-from gen.pages import Card, PitfallView, figure_view, home_page, md_escape, nav, scheduler_page
+from gen.pages import (
+    Card,
+    PitfallView,
+    Versions,
+    data_page,
+    figure_view,
+    home_page,
+    md_escape,
+    nav,
+    scheduler_page,
+    status_page,
+)
 from gen.pitfalls import capture
 from gen.plot import figure_for, render_all, thumbnail
-from gen.run import run_case
+from gen.publish import DATA_INDEX, DEFAULT_SITE_URL
+from gen.run import run_case, torch_version
 from gen.validate import check_catalog
 from gen.verify import verify
 
 log = logging.getLogger("mkdocs.plugins.atlas")
 
-# Hand-written pages in docs/, listed after the schedulers in the nav.
-GUIDES: tuple[tuple[str, str], ...] = (("How the atlas is built", "about.md"),)
+# Pages listed after the schedulers in the nav: generated (data, status) and hand-written in docs/.
+GUIDES: tuple[tuple[str, str], ...] = (
+    ("Data files", "data/index.md"),
+    ("Stable links", "links.md"),
+    ("Where it stands", "status.md"),
+    ("How the atlas is built", "about.md"),
+)
 
 
 class Writer(Protocol):
@@ -48,16 +68,21 @@ class Summary:
         )
 
 
-def generate(writer: Writer, entries: tuple[Entry, ...] = ENTRIES, workers: int | None = None) -> Summary:
+def generate(
+    writer: Writer, entries: tuple[Entry, ...] = ENTRIES, workers: int | None = None, site_url: str = DEFAULT_SITE_URL
+) -> Summary:
+    """`site_url` (ending in /) makes the absolute links of the embed snippets and the data index."""
     start = time.perf_counter()
     check_catalog(entries, [f for f, _ in FAMILIES])
     files: dict[str, bytes] = {}
-    jobs, names, pages, cards = [], [], [], []
+    jobs, names, pages, cards, every_trace, every_check = [], [], [], [], [], []
     worst, cases = 0.0, 0
     for entry in entries:
         folder = f"schedulers/{entry.slug}"
         traces = [run_case(entry, case) for case in entry.cases]
         checks = [verify(t) for t in traces]
+        every_trace += traces
+        every_check += checks
         worst, cases = max([worst, *(c.error for c in checks)]), cases + len(checks)
         figures = []
         for trace in traces:
@@ -74,7 +99,7 @@ def generate(writer: Writer, entries: tuple[Entry, ...] = ENTRIES, workers: int 
             files[f"{base}.csv"] = csv_text(trace).encode()
             files[f"{base}.py"] = code.encode()
             files[f"{base}.json"] = sidecar(trace, code, links).encode()
-            figures.append(figure_view(trace, figure, code))
+            figures.append(figure_view(trace, figure, code, site_url))
         pitfalls = [PitfallView(p, capture(entry, p)) for p in entry.pitfalls]
         pages.append((f"{folder}/index.md", scheduler_page(entry, figures, checks, pitfalls), entry))
         thumb = thumbnail(traces[0])
@@ -90,6 +115,12 @@ def generate(writer: Writer, entries: tuple[Entry, ...] = ENTRIES, workers: int 
         files[path] = text.encode()
     files["index.md"] = home_page(FAMILIES, cards).encode()
     files["SUMMARY.md"] = nav(FAMILIES, entries, GUIDES).encode()
+    files["data/index.md"] = data_page(every_trace).encode()
+    files[DATA_INDEX] = data_index(every_trace, site_url).encode()
+    versions = Versions(
+        torch_version(), platform.python_version(), version("matplotlib"), katex_version(), version("mkdocs-material")
+    )
+    files["status.md"] = status_page(versions, every_check, len(entries)).encode()
     for path, data in sorted(files.items()):
         writer.write(path, data)
     for path, _, entry in pages:

@@ -11,6 +11,7 @@ from typing import Any
 
 from gen import metric
 from gen.model import Code, Optim, Sched, Trace
+from gen.publish import FILES, LICENSE, absolute, case_file, page
 from gen.run import SCHEDULERS, scheduler_class, torch_version
 
 WIDTH = 88
@@ -232,6 +233,7 @@ def sidecar(trace: Trace, code: str, files: Mapping[str, str]) -> str:
         "columns": header,
         "torch": torch_version(),
         "files": dict(files),
+        "license": LICENSE.json(),
         "snippet": code,
     }
     if case.vary is not None:
@@ -249,4 +251,25 @@ def sidecar(trace: Trace, code: str, files: Mapping[str, str]) -> str:
         doc["stepping"] = {"call": "scheduler.step(epoch + i / iters)", "iters": case.iters}
     if case.before:
         doc["before"] = {**jsonable(case.before), "handover": case.handover}
+    return json.dumps(doc, indent=2) + "\n"
+
+
+def data_index(traces: list[Trace], site_url: str) -> str:
+    """/data/index.json: every case's data files, as absolute URLs, for scripts that walk the atlas."""
+    cases = []
+    for trace in traces:
+        entry, case = trace.entry, trace.case
+        item: dict[str, Any] = {
+            "scheduler": f"{entry.module}.{entry.name}",
+            "page": f"{absolute(site_url, page(entry))}#{case.id}",
+            "case": case.id,
+            "title": case.title,
+            "arguments": jsonable(dict(case.args)),
+            "steps": case.steps,
+        }
+        if case.vary is not None:
+            item["sweep"] = {"argument": case.vary, "values": jsonable(list(case.values))}
+        item["files"] = {k: absolute(site_url, case_file(entry, case, s)) for k, s in FILES.items()}
+        cases.append(item)
+    doc = {"site": site_url, "torch": torch_version(), "license": LICENSE.json(), "cases": cases}
     return json.dumps(doc, indent=2) + "\n"

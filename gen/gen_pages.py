@@ -22,4 +22,4 @@ class GenFilesWriter:
         mkdocs_gen_files.set_edit_path(path, source)
 
 
-generate(GenFilesWriter())
+generate(GenFilesWriter(), site_url=mkdocs_gen_files.FilesEditor.current().config.site_url)

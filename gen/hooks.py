@@ -3,9 +3,12 @@
 import shutil
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import InclusionLevel
 
+from gen.catalog import ENTRIES
 from gen.math import Renderer, copy_assets
+from gen.publish import aliases
 
 _renderer: Renderer | None = None
 _command = "build"
@@ -18,8 +21,15 @@ def on_startup(command, dirty) -> None:
 
 
 def on_config(config):
+    """Short links (/CosineAnnealingLR/) come from the catalog, not from a list in mkdocs.yml that
+    would fall out of step: they are added to mkdocs-redirects' map, which it reads in on_files."""
     global _site_dir
     _site_dir = Path(config["site_dir"])
+    redirects = config.plugins["redirects"].config["redirect_maps"]
+    clash = redirects.keys() & aliases(ENTRIES).keys()
+    if clash:
+        raise PluginError(f"mkdocs.yml redirect_maps repeats catalog aliases: {sorted(clash)}")
+    redirects.update(aliases(ENTRIES))
     return config
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import inspect
 import re
 from collections.abc import Sequence
@@ -12,6 +13,7 @@ import jinja2
 from gen.data import FLAT, scheduler_call, source
 from gen.model import Case, Entry, Trace
 from gen.plot import Figure
+from gen.publish import LICENSE, SUFFIXES, absolute, case_file, page
 from gen.run import scheduler_class, torch_version
 from gen.verify import Check
 
@@ -27,6 +29,16 @@ PX_PER_INCH = 96
 
 
 @dataclass(frozen=True)
+class Embed:
+    """What a lecture note needs to show or cite one figure: absolute URLs and ready snippets."""
+
+    permalink: str
+    urls: tuple[str, ...]  # light SVG, dark SVG, CSV, JSON, script
+    markdown: str
+    html: str
+
+
+@dataclass(frozen=True)
 class FigureView:
     case: Case
     alt: str
@@ -34,6 +46,7 @@ class FigureView:
     code: str
     width: int
     height: int
+    embed: Embed
 
 
 @dataclass(frozen=True)
@@ -113,11 +126,26 @@ def caption(trace: Trace) -> str:
     )
 
 
-def figure_view(trace: Trace, figure: Figure, code: str) -> FigureView:
-    w, h = figure.size
-    return FigureView(
-        trace.case, md_escape(alt_text(trace)), caption(trace), code, round(w * PX_PER_INCH), round(h * PX_PER_INCH)
+def embed(trace: Trace, site_url: str, width: int, height: int) -> Embed:
+    entry, case = trace.entry, trace.case
+    permalink = f"{absolute(site_url, page(entry))}#{case.id}"
+    urls = tuple(absolute(site_url, case_file(entry, case, s)) for s in SUFFIXES)
+    alt, cite = alt_text(trace), f"{entry.name}: {case.title}"
+    markdown = (
+        f"[![{md_escape(alt)}]({urls[0]})]({permalink})\n\n"
+        f"*{md_escape(cite)}. From the [LR Scheduler Atlas]({permalink}), [CC BY 4.0]({LICENSE.figures_url}).*"
     )
+    markup = (
+        f'<figure>\n  <img src="{urls[0]}" alt="{html.escape(alt)}" width="{width}" height="{height}">\n'
+        f'  <figcaption>{html.escape(cite)}. From the <a href="{permalink}">LR Scheduler Atlas</a>, '
+        f'<a href="{LICENSE.figures_url}">CC BY 4.0</a>.</figcaption>\n</figure>'
+    )
+    return Embed(permalink, urls, markdown, markup)
+
+
+def figure_view(trace: Trace, figure: Figure, code: str, site_url: str) -> FigureView:
+    w, h = round(figure.size[0] * PX_PER_INCH), round(figure.size[1] * PX_PER_INCH)
+    return FigureView(trace.case, md_escape(alt_text(trace)), caption(trace), code, w, h, embed(trace, site_url, w, h))
 
 
 def verification(entry: Entry, checks: Sequence[Check]) -> str:
@@ -157,6 +185,8 @@ def scheduler_page(
     signature, args = signature_views(entry)
     return ENV.get_template("scheduler.md.j2").render(
         entry=entry,
+        image=case_file(entry, entry.cases[0], "light.svg"),
+        license=LICENSE,
         signature=signature,
         args=args,
         figures=figures,
@@ -178,7 +208,12 @@ class Card:
 
 def home_page(families: Sequence[tuple[str, str]], cards: Sequence[Card]) -> str:
     grouped = [(f, title, [c for c in cards if c.entry.family == f]) for f, title in families]
-    return ENV.get_template("home.md.j2").render(families=[g for g in grouped if g[2]], torch=torch_version())
+    first = cards[0].entry
+    return ENV.get_template("home.md.j2").render(
+        families=[g for g in grouped if g[2]],
+        torch=torch_version(),
+        image=case_file(first, first.cases[0], "light.svg"),
+    )
 
 
 def nav(families: Sequence[tuple[str, str]], entries: Sequence[Entry], extra: Sequence[tuple[str, str]] = ()) -> str:
@@ -191,3 +226,48 @@ def nav(families: Sequence[tuple[str, str]], entries: Sequence[Entry], extra: Se
             lines += [f"        * [{e.name}](schedulers/{e.slug}/index.md)" for e in members]
     lines += [f"* [{title}]({path})" for title, path in extra]
     return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class DataRow:
+    entry: Entry
+    case: Case
+    page: str  # the scheduler page, from the site root
+    base: str  # the case's files without suffix, from the site root
+    call: str  # the constructor call, one line, for the Arguments column
+
+
+def data_page(traces: Sequence[Trace]) -> str:
+    rows = []
+    for t in traces:
+        call = scheduler_call(t.entry.name, t.case.args, width=FLAT, module=t.entry.module)
+        if t.case.vary:
+            call += f" for {t.case.vary} in {', '.join(repr(v) for v in t.case.values)}"
+        base = case_file(t.entry, t.case, "x").removesuffix(".x")
+        rows.append(DataRow(t.entry, t.case, page(t.entry), base, call.replace("|", "\\|")))
+    groups: dict[str, list[DataRow]] = {}  # by scheduler, in catalog order
+    for row in rows:
+        groups.setdefault(row.entry.name, []).append(row)
+    return ENV.get_template("data.md.j2").render(
+        groups=list(groups.items()), cases=len(rows), torch=torch_version(), license=LICENSE
+    )
+
+
+@dataclass(frozen=True)
+class Versions:
+    torch: str
+    python: str
+    matplotlib: str
+    katex: str
+    material: str
+
+
+def status_page(versions: Versions, checks: Sequence[Check], schedulers: int) -> str:
+    worst = max(c.error for c in checks)
+    return ENV.get_template("status.md.j2").render(
+        versions=versions,
+        schedulers=schedulers,
+        cases=len(checks),
+        steps=sum(c.steps for c in checks),
+        worst="zero" if worst == 0 else f"{worst:.1e}",
+    )

@@ -34,14 +34,19 @@ def free_port() -> int:
 # Instant navigation only works under site_url: the browser tests serve the site at this address.
 PORT = free_port()
 SITE_URL = f"http://127.0.0.1:{PORT}/"
+# A second build, hosted under a sub-path as on GitHub Pages (https://user.github.io/atlas/).
+SUB_PORT = free_port()
+SUB_URL = f"http://127.0.0.1:{SUB_PORT}/atlas/"
 
 
-def mkdocs_build(site: Path, cache: Path, *extra: str, config: Path | None = None) -> subprocess.CompletedProcess[str]:
+def mkdocs_build(
+    site: Path, cache: Path, *extra: str, config: Path | None = None, site_url: str = SITE_URL
+) -> subprocess.CompletedProcess[str]:
     """A strict build into `site` with its own plot cache; returns the finished process."""
     env = (
         os.environ
         | QUIET
-        | {"ATLAS_CACHE_DIR": str(cache), "SOURCE_DATE_EPOCH": "1700000000", "ATLAS_SITE_URL": SITE_URL}
+        | {"ATLAS_CACHE_DIR": str(cache), "SOURCE_DATE_EPOCH": "1700000000", "ATLAS_SITE_URL": site_url}
     )
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site), *extra]
     if config:
@@ -50,10 +55,29 @@ def mkdocs_build(site: Path, cache: Path, *extra: str, config: Path | None = Non
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def site_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory, site_cache: Path) -> Path:
     """The site, built once from a cold cache, shared by the build and browser tests."""
     out = tmp_path_factory.mktemp("site")
-    done = mkdocs_build(out, tmp_path_factory.mktemp("cache"))
+    done = mkdocs_build(out, site_cache)
     assert done.returncode == 0, done.stderr[-4000:]
     assert "WARNING" not in done.stderr, done.stderr[-4000:]
     return out
+
+
+@pytest.fixture(scope="session")
+def subpath_root(tmp_path_factory: pytest.TempPathFactory, site: Path, site_cache: Path) -> Path:
+    """A folder whose `atlas/` holds the site built for SUB_URL (from the warm cache of `site`)."""
+    root = tmp_path_factory.mktemp("hosted")
+    done = mkdocs_build(root / "atlas", site_cache, site_url=SUB_URL)
+    assert done.returncode == 0, done.stderr[-4000:]
+    return root
+
+
+def is_redirect(page: Path) -> bool:
+    """A short link's page (mkdocs-redirects): a meta refresh to the canonical page."""
+    return 'http-equiv="refresh"' in page.read_text()

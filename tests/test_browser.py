@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import PORT
+from conftest import PORT, SUB_PORT, SUB_URL, is_redirect
 from gen.catalog import ENTRIES
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -67,7 +67,8 @@ def browser():
 
 
 def all_pages(site: Path) -> list[str]:
-    folders = (p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
+    """Every page with content; short links' redirects are followed in test_publishing_browser."""
+    folders = (p.parent.relative_to(site).as_posix() for p in site.rglob("index.html") if not is_redirect(p))
     return sorted("/" if f == "." else f"/{f}/" for f in folders)
 
 
@@ -169,3 +170,88 @@ def test_alt_text_names_scheduler_and_arguments(server, browser):
             for name in case.args:
                 assert f"{name}=" in alt, (alt, name)
         page.context.close()
+
+
+def test_short_link_lands_on_the_page(server, browser):
+    entry = ENTRIES[0]
+    page = open_page(browser, f"{server}/{entry.name}/#{entry.cases[0].id}")
+    page.wait_for_url(f"**/schedulers/{entry.slug}/#{entry.cases[0].id}")
+    assert page.locator("h1").inner_text().startswith(entry.name)
+    page.context.close()
+
+
+def test_print_shows_the_page_without_the_site_around_it(server, browser):
+    """Print media: no nav, header, footer or palette toggle; light plots only, even in dark mode."""
+    entry = ENTRIES[0]
+    page = open_page(browser, f"{server}/schedulers/{entry.slug}/", scheme="dark")
+    page.emulate_media(media="print")
+    for chrome in (".md-header", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-footer", "details.example"):
+        assert page.eval_on_selector(chrome, "e => getComputedStyle(e).display") == "none", chrome
+    case = entry.cases[0].id
+    assert visible(page, f'img[src*="/{case}.light.svg"]')
+    assert not visible(page, f'img[src*="/{case}.dark.svg"]')
+    assert page.locator(".md-content .katex").first.is_visible()
+    page.context.close()
+
+
+def test_404_page_opens_search(server, browser):
+    page = open_page(browser, f"{server}/404.html")
+    assert page.errors == []
+    page.click(".atlas-404-actions label[for='__search']")
+    assert page.is_checked("#__search")
+    page.keyboard.press("Escape")
+    page.click("text=Go to the gallery")
+    page.wait_for_url(f"{server}/")
+    page.context.close()
+
+
+class NotFound(Quiet):
+    """Serves 404.html for a missing address, as GitHub Pages does."""
+
+    def send_error(self, code, message=None, explain=None):
+        if code != 404:
+            return super().send_error(code, message, explain)
+        body = (Path(self.directory) / "atlas" / "404.html").read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def test_the_site_works_under_a_sub_path(subpath_root, browser):
+    """Hosted at /atlas/ (GitHub Pages' project sites): assets, plots, instant navigation, 404."""
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", SUB_PORT), functools.partial(NotFound, directory=str(subpath_root))
+    )
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        base = SUB_URL.rstrip("/")
+        entry = ENTRIES[0]
+        page = open_page(browser, base + "/")
+        responses: list[tuple[str, int]] = []
+        page.on("response", lambda r: responses.append((r.url, r.status)))
+        assert all(w > 0 for _, w in page.evaluate(IMAGES))
+        page.evaluate("window.__still_here = true")
+        page.click(f'.atlas-gallery a[href$="{entry.slug}/"] >> nth=1')
+        page.wait_for_url(f"{base}/schedulers/{entry.slug}/")
+        assert page.evaluate("window.__still_here === true")  # instant navigation under the sub-path
+        assert all(w > 0 for _, w in page.evaluate(IMAGES))
+        assert page.errors == []
+        assert all(u.startswith(base + "/") for u in page.requests), page.requests
+        assert [u for u, status in responses if status >= 400] == []
+        page.context.close()
+        page = open_page(browser, f"{base}/{entry.name}/")
+        page.wait_for_url(f"{base}/schedulers/{entry.slug}/")
+        page.context.close()
+        page = open_page(browser, f"{base}/no/such/page/")
+        assert page.locator("h1").inner_text() == "Page not found"
+        assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") != "static"
+        assert all(w > 0 for _, w in page.evaluate(IMAGES))
+        # The one error is the address's own 404 status; the page's assets all load.
+        assert len(page.errors) == 1 and "status of 404" in page.errors[0], page.errors
+        page.click("text=Go to the gallery")
+        page.wait_for_url(SUB_URL)
+        page.context.close()
+    finally:
+        httpd.shutdown()
