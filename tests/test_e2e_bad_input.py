@@ -54,7 +54,7 @@ BREAKAGES = {
 
 
 def project_copy(dest: Path) -> Path:
-    for name in ("gen", "docs"):
+    for name in ("gen", "docs", "overrides"):
         shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
     (dest / "node_modules").symlink_to(ROOT / "node_modules")
