@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -12,13 +13,19 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@functools.cache
+def library_version(name: str) -> str:
+    """Installed version of a library, read once: the metadata lookup is slow (ms per call)."""
+    return version(name)
+
+
 def folder() -> Path:
     return Path(os.environ.get("ATLAS_CACHE_DIR") or ROOT / ".cache" / "atlas")
 
 
 def key(*parts: Any) -> str:
     """Hash of the parts plus the versions of the libraries that draw and compute."""
-    blob = json.dumps([version("torch"), version("matplotlib"), *parts], sort_keys=True, default=repr)
+    blob = json.dumps([library_version("torch"), library_version("matplotlib"), *parts], sort_keys=True, default=repr)
     return hashlib.sha256(blob.encode()).hexdigest()
 
 

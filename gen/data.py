@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from gen import metric
-from gen.model import Code, Optim, Sched, Trace
+from gen.model import Code, Optim, Sched, Trace, jsonable
 from gen.publish import FILES, LICENSE, absolute, case_file, page
 from gen.run import SCHEDULERS, scheduler_class, torch_version
 
@@ -202,18 +202,6 @@ def snippet(trace: Trace) -> str:
         "    out.writerow([str(step)] + [repr(column[step]) for column in values])",
     ]
     return "\n".join(lines) + "\n"
-
-
-def jsonable(value: Any) -> Any:
-    if isinstance(value, Sched):
-        return {"scheduler": f"torch.optim.lr_scheduler.{value.name}", "arguments": jsonable(dict(value.args))}
-    if isinstance(value, Code):
-        return {"code": value.source}
-    if isinstance(value, Mapping):
-        return {k: jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    return value
 
 
 def sidecar(trace: Trace, code: str, files: Mapping[str, str]) -> str:

@@ -30,6 +30,19 @@ class Code:
         return self.source
 
 
+def jsonable(value: Any) -> Any:
+    """Catalog values as JSON: nested schedulers by class and arguments, code by its source."""
+    if isinstance(value, Sched):
+        return {"scheduler": f"torch.optim.lr_scheduler.{value.name}", "arguments": jsonable(dict(value.args))}
+    if isinstance(value, Code):
+        return {"code": value.source}
+    if isinstance(value, Mapping):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return value
+
+
 @dataclass(frozen=True)
 class Optim:
     """The optimizer a case builds: one parameter group per entry of `lrs`."""

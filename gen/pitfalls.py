@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import warnings
 
+from gen import cache
 from gen.model import CatalogError, Entry, Pitfall
 
 
 def capture(entry: Entry, pitfall: Pitfall) -> str:
-    """`<Class>: <message>` of the exception or warning `pitfall.expect` names."""
+    """`<Class>: <message>` of the exception or warning `pitfall.expect` names.
+
+    Cached by the code, the expectation and the torch version (in cache.key): constructing an
+    optimizer imports torch's compiler stack, seconds a warm rebuild need not spend."""
+    key = f"pitfall/{cache.key(pitfall.code, pitfall.expect)}.txt"
+    stored = cache.get(key)
+    if stored is not None:
+        return stored.decode()
+    message = run_pitfall(entry, pitfall)
+    cache.put(key, message.encode())
+    return message
+
+
+def run_pitfall(entry: Entry, pitfall: Pitfall) -> str:
     owner = f"{entry.name} pitfall {pitfall.id!r}"
     raised: BaseException | None = None
     with warnings.catch_warnings(record=True) as caught:

@@ -9,6 +9,7 @@ import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from gen.cache import library_version
 from gen.model import Case, CatalogError, Code, Entry, Sched
 from gen.run import scheduler_class
 from gen.twins import TWINS
@@ -183,6 +184,4 @@ def check_catalog(entries: Sequence[Entry], families: Iterable[str]) -> None:
 
 
 def _torch() -> str:
-    from importlib.metadata import version
-
-    return version("torch")
+    return library_version("torch")

@@ -135,7 +135,7 @@ def transfer(url: str) -> tuple[int, int, int]:
         browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=args)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         done = []
-        page.on("requestfinished", done.append)
+        page.on("requestfinished", lambda request: done.append(request))
         page.goto(url, wait_until="networkidle")
         page.evaluate(
             "async () => { for (let y = 0; y < document.body.scrollHeight; y += 600) { window.scrollTo(0, y); await new Promise(r => setTimeout(r, 50)); } }"

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,8 @@ from gen.model import Case, Entry, Trace
 from gen.run import run_case
 
 ROOT = Path(__file__).resolve().parents[1]
+# Tests never read a cache an earlier run left: every trace they check comes from torch now.
+os.environ["ATLAS_CACHE_DIR"] = tempfile.mkdtemp(prefix="atlas-test-cache-")
 CASES: list[tuple[Entry, Case]] = [(e, c) for e in ENTRIES for c in e.cases]
 CASE_IDS = [f"{e.name}-{c.id}" for e, c in CASES]
 QUIET = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}

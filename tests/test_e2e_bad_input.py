@@ -62,14 +62,14 @@ def project_copy(dest: Path) -> Path:
 
 
 @pytest.mark.parametrize("what", list(BREAKAGES))
-def test_broken_project_fails_and_leaves_no_site(what, tmp_path):
+def test_broken_project_fails_and_leaves_no_site(what, tmp_path, site, site_cache):
     path, old, new, message = BREAKAGES[what]
     project = project_copy(tmp_path / "project")
     source = (project / path).read_text()
     assert old in source, f"{path} changed: update this test's breakage"
     (project / path).write_text(source.replace(old, new, 1))
     site = tmp_path / "site"
-    env = os.environ | QUIET | {"PYTHONPATH": str(project), "ATLAS_CACHE_DIR": str(ROOT / ".cache" / "atlas")}
+    env = os.environ | QUIET | {"PYTHONPATH": str(project), "ATLAS_CACHE_DIR": str(site_cache)}  # warm
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
         cwd=project, env=env, capture_output=True, text=True, timeout=600,

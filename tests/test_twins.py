@@ -68,3 +68,17 @@ def test_a_twin_slightly_off_is_caught(traces):
     trace = traces[entry.name, entry.cases[0].id]
     with pytest.raises(CatalogError, match=r"OneCycleLR case 'basic'.*relative error"):
         verify(dataclasses.replace(trace, entry=dataclasses.replace(entry, twin=nudged)))
+
+
+def test_a_cached_trace_is_the_torch_run(tmp_path, monkeypatch):
+    """A warm rebuild reads traces back from the cache: they must equal a fresh torch run."""
+    from gen.catalog import ENTRIES
+    from gen.run import run_case, run_torch, trace_key
+
+    monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path))
+    for entry in ENTRIES:
+        for case in entry.cases[:2]:
+            first = run_case(entry, case)
+            assert (tmp_path / trace_key(entry, case)).exists()
+            again = run_case(entry, case)
+            assert again == first == run_torch(entry, case)
