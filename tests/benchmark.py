@@ -16,7 +16,6 @@ import http.server
 import io
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -24,6 +23,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+import chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = os.environ | {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true", "SOURCE_DATE_EPOCH": "1700000000"}
@@ -123,16 +124,8 @@ def transfer(url: str) -> tuple[int, int, int]:
     and scrolls through it; and the bytes that are not the theme's or KaTeX's shared assets."""
     from playwright.sync_api import sync_playwright
 
-    args = [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-    ]
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=args)
+        browser = p.chromium.launch(executable_path=chromium.EXECUTABLE, args=chromium.ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         done = []
         page.on("requestfinished", lambda request: done.append(request))
@@ -158,10 +151,10 @@ def lighthouse(url: str, tmp: Path) -> dict[str, float] | None:
     if not binary.exists():
         return None
     out = tmp / "lighthouse.json"
-    flags = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run"
+    flags = " ".join(["--headless=new", *chromium.ARGS])
     subprocess.run(
         [str(binary), url, "--quiet", "--output=json", f"--output-path={out}", "--only-categories=performance,accessibility", f"--chrome-flags={flags}"],
-        env=ENV | {"CHROME_PATH": shutil.which("chromium") or ""}, check=True, capture_output=True, timeout=300,
+        env=ENV | {"CHROME_PATH": chromium.EXECUTABLE}, check=True, capture_output=True, timeout=300,
     )  # fmt: skip
     return {k: 100 * v["score"] for k, v in json.loads(out.read_text())["categories"].items()}
 

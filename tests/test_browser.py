@@ -4,26 +4,18 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from chromium import ARGS
+from chromium import EXECUTABLE as CHROMIUM
 
 from conftest import PORT, SUB_PORT, SUB_URL, is_redirect
 from gen.catalog import ENTRIES
 
 playwright = pytest.importorskip("playwright.sync_api")
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 AXE = Path(__import__("axe_playwright_python").__file__).with_name("axe.min.js")
 
 # Text nodes outside code, preformatted text and KaTeX's MathML copy.
