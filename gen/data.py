@@ -12,7 +12,7 @@ from typing import Any
 from gen import metric
 from gen.model import Code, Optim, Sched, Trace, jsonable
 from gen.publish import FILES, LICENSE, absolute, case_file, page
-from gen.run import SCHEDULERS, scheduler_class, torch_version
+from gen.run import SCHEDULERS, parameters, torch_version
 
 WIDTH = 88
 FLAT = 10**6  # a width nothing reaches: one line, for captions and alt text
@@ -58,8 +58,7 @@ def scheduler_call(
     name: str, args: Mapping[str, Any], indent: int = 0, width: int = WIDTH, module: str = SCHEDULERS
 ) -> str:
     """`Name(optimizer, ...)`; a class taking something else first (ChainedScheduler) gets it by keyword."""
-    params = list(inspect.signature(scheduler_class(name, module)).parameters)
-    if params[0] == "optimizer":
+    if next(iter(parameters(name, module))) == "optimizer":
         return call(name, args, indent, width=width)
     return call(name, {**args, "optimizer": Code("optimizer")}, indent, first=None, width=width)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import inspect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ from gen.data import FLAT, scheduler_call, source
 from gen.model import Case, Entry, Trace
 from gen.plot import Figure
 from gen.publish import LICENSE, SUFFIXES, absolute, case_file, page
-from gen.run import scheduler_class, torch_version
+from gen.run import parameters, torch_version
 from gen.verify import Check
 
 ENV = jinja2.Environment(
@@ -161,21 +160,17 @@ def verification(entry: Entry, checks: Sequence[Check]) -> str:
 
 
 def signature_views(entry: Entry) -> tuple[str, list[ArgView]]:
-    sig = inspect.signature(scheduler_class(entry.name, entry.module))
-    params = []
-    for p in sig.parameters.values():
-        params.append(p.name if p.default is inspect.Parameter.empty else f"{p.name}={p.default!r}")
-    one_line = f"{entry.module}.{entry.name}({', '.join(params)})"
+    params = parameters(entry.name, entry.module)
+    shown = [name if default is None else f"{name}={default}" for name, default in params.items()]
+    one_line = f"{entry.module}.{entry.name}({', '.join(shown)})"
     text = (
         one_line
         if len(one_line) <= 64
-        else f"{entry.module}.{entry.name}(\n" + "".join(f"    {p},\n" for p in params) + ")"
+        else f"{entry.module}.{entry.name}(\n" + "".join(f"    {p},\n" for p in shown) + ")"
     )
-    args = []
-    for arg in entry.args:
-        default = sig.parameters[arg.name].default
-        shown = "required" if default is inspect.Parameter.empty else f"`{default!r}`"
-        args.append(ArgView(arg.name, shown, arg.meaning))
+    args = [
+        ArgView(a.name, "required" if params[a.name] is None else f"`{params[a.name]}`", a.meaning) for a in entry.args
+    ]
     return text, args
 
 

@@ -29,6 +29,21 @@ def scheduler_class(name: str, module: str = SCHEDULERS) -> type:
     return getattr(importlib.import_module(module), name)
 
 
+def parameters(name: str, module: str = SCHEDULERS) -> dict[str, str | None]:
+    """The constructor's parameters in order, each with the repr of its default (None: required).
+
+    Cached per torch version (in cache.key): a warm rebuild need not import torch to read them."""
+    key = f"signature/{cache.key(module, name)}.json"
+    stored = cache.get(key)
+    if stored is not None:
+        return json.loads(stored)
+    empty = inspect.Parameter.empty
+    sig = inspect.signature(scheduler_class(name, module))
+    found = {p.name: None if p.default is empty else repr(p.default) for p in sig.parameters.values()}
+    cache.put(key, json.dumps(found).encode())
+    return found
+
+
 def make_optimizer(optim: Optim) -> Any:
     """One parameter per group, so no two runs (or schedulers) ever share state."""
     import torch

@@ -50,14 +50,16 @@ def test_slim_rounds_coordinates_only():
     assert slim(raw) == '<svg>\n<path d="M 1.2 3 L 10 3" x="4.4"/>\n<text>0.123456</text>\n</svg>'
 
 
-def test_warm_generate_renders_nothing_and_skips_matplotlib(tmp_path):
+def test_warm_generate_renders_nothing_and_skips_matplotlib_and_torch(tmp_path):
     env = os.environ | {"ATLAS_CACHE_DIR": str(tmp_path)}
     code = (
         "import sys; from gen.build import generate; from gen.__main__ import FolderWriter\n"
-        "s = generate(FolderWriter(None)); print(s.plots, s.cached, 'matplotlib' in sys.modules)"
+        "s = generate(FolderWriter(None)); print(s.plots, s.cached, 'matplotlib' in sys.modules, 'torch' in sys.modules)"
     )
     cold = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    plots, cached, loaded = cold.stdout.split()
-    assert (cached, loaded) == ("0", "True")
+    plots, cached, *loaded = cold.stdout.split()
+    assert (cached, loaded) == ("0", ["True", "True"])
+    # Warm: nothing drawn, and neither matplotlib nor torch imported (traces, messages, signatures
+    # and the catalog's validity all come from the cache, keyed by the torch version).
     warm = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    assert warm.stdout.split() == [plots, plots, "False"]
+    assert warm.stdout.split() == [plots, plots, "False", "False"]
