@@ -30,7 +30,7 @@ from gen.pages import (
     status_page,
 )
 from gen.pitfalls import capture
-from gen.plot import figure_for, render_all, thumbnail
+from gen.plot import card, figure_for, render_all, thumbnail
 from gen.publish import DATA_INDEX, DEFAULT_SITE_URL
 from gen.run import run_case, torch_version
 from gen.validate import check_catalog
@@ -102,6 +102,9 @@ def generate(
             figures.append(figure_view(trace, figure, code, site_url))
         pitfalls = [PitfallView(p, capture(entry, p)) for p in entry.pitfalls]
         pages.append((f"{folder}/index.md", scheduler_page(entry, figures, checks, pitfalls), entry))
+        # The link-preview image: the first figure as a PNG, which every card renderer shows.
+        jobs.append((card(figure_for(traces[0], f"{entry.name}: {entry.cases[0].title}")), "card"))
+        names.append(f"{folder}/card.png")
         thumb = thumbnail(traces[0])
         for theme in ("light", "dark"):
             jobs.append((thumb, theme))

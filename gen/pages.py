@@ -12,7 +12,7 @@ import jinja2
 from gen.data import FLAT, scheduler_call, source
 from gen.model import Case, Entry, Trace
 from gen.plot import Figure
-from gen.publish import LICENSE, SUFFIXES, absolute, case_file, page
+from gen.publish import LICENSE, SUFFIXES, absolute, case_file, folder, page
 from gen.run import parameters, torch_version
 from gen.verify import Check
 
@@ -180,7 +180,7 @@ def scheduler_page(
     signature, args = signature_views(entry)
     return ENV.get_template("scheduler.md.j2").render(
         entry=entry,
-        image=case_file(entry, entry.cases[0], "light.svg"),
+        image=f"{folder(entry)}/card.png",
         license=LICENSE,
         signature=signature,
         args=args,
@@ -207,7 +207,7 @@ def home_page(families: Sequence[tuple[str, str]], cards: Sequence[Card]) -> str
     return ENV.get_template("home.md.j2").render(
         families=[g for g in grouped if g[2]],
         torch=torch_version(),
-        image=case_file(first, first.cases[0], "light.svg"),
+        image=f"{folder(first)}/card.png",
     )
 
 

@@ -10,12 +10,12 @@ import multiprocessing
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from gen import cache
 from gen.model import Trace
 
-STYLE_VERSION = 7  # bump when the drawing code changes, to invalidate cached SVGs
+STYLE_VERSION = 8  # bump when the drawing code changes, to invalidate cached SVGs
 THEMES = {
     "light": {
         "fg": "#1f2430",
@@ -30,6 +30,8 @@ THEMES = {
         "lines": ("#8c9eff", "#ffab40", "#69f0ae", "#ff80ab"),
     },
 }
+THEMES["card"] = THEMES["light"]  # the link-preview PNG: light colours on white
+CARD_SIZE = (8.0, 4.2)  # inches; 1200 x 630 px at 150 dpi, the size link previews expect
 LOWER = {"momentum": "momentum", "beta1": "Adam beta1", "metric": "validation loss"}
 
 
@@ -53,7 +55,8 @@ class Figure:
     thumb: bool = False  # gallery thumbnail: the curve and a light grid, no text
 
     def cache_name(self, theme: str) -> str:
-        return f"svg/{cache.key(STYLE_VERSION, theme, asdict(self))}.svg"
+        suffix = "png" if theme == "card" else "svg"
+        return f"{suffix}/{cache.key(STYLE_VERSION, theme, asdict(self))}.{suffix}"
 
 
 def figure_for(trace: Trace, title: str) -> Figure:
@@ -97,6 +100,11 @@ def thumbnail(trace: Trace) -> Figure:
     return Figure(trace.entry.name, series, "", None, trace.case.log, (), (3.0, 1.3), thumb=True)
 
 
+def card(figure: Figure) -> Figure:
+    """The figure at link-preview size, rendered with theme "card" as an opaque PNG."""
+    return replace(figure, size=CARD_SIZE)
+
+
 def render(figure: Figure, theme: str) -> bytes:
     import matplotlib
 
@@ -133,6 +141,8 @@ def render(figure: Figure, theme: str) -> bytes:
         )  # fmt: skip
         axes = list(axes) if rows == 2 else [axes]
         fig.patch.set_alpha(0)
+        if theme == "card":  # a preview travels alone: it names what it shows
+            fig.suptitle(figure.title, x=0.01, ha="left", fontsize=14, fontweight="bold")
         labelled = {False: 0, True: 0}
         for s in _colored(figure.series):
             ax = axes[1] if s[0].lower else axes[0]
@@ -156,7 +166,7 @@ def render(figure: Figure, theme: str) -> bytes:
         axes[0].yaxis.set_minor_formatter("")
         if figure.thumb:
             axes[0].tick_params(which="both", labelleft=False, labelbottom=False, length=0)
-            return _svg(fig, figure)
+            return _save(fig, figure, theme)
         axes[0].set_ylabel("learning rate")
         if figure.lower:
             axes[1].set_ylabel(figure.lower)
@@ -177,13 +187,18 @@ def render(figure: Figure, theme: str) -> bytes:
                 loc="lower left", bbox_to_anchor=(0, 1.02), borderaxespad=0, fontsize=8.5,
                 ncol=1 if wide else min(len(labels), 4), handlelength=1.6, columnspacing=1.4,
             )  # fmt: skip
-        return _svg(fig, figure)
+        return _save(fig, figure, theme)
 
 
-def _svg(fig, figure: Figure) -> bytes:
+def _save(fig, figure: Figure, theme: str) -> bytes:
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
+    if theme == "card":  # previews are shown on any background: opaque white
+        fig.patch.set(facecolor="white", alpha=1)
+        fig.savefig(buf, format="png", dpi=150, metadata={"Software": None})
+        plt.close(fig)
+        return buf.getvalue()
     fig.savefig(buf, format="svg", metadata={"Title": figure.title, "Date": None})
     plt.close(fig)
     return slim(buf.getvalue().decode()).encode()

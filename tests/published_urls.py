@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 LIST = Path(__file__).with_name("published_urls.txt")
-FILES = {".svg", ".csv", ".json", ".py"}  # under schedulers/ and data/
+FILES = {".svg", ".png", ".csv", ".json", ".py"}  # under schedulers/ and data/
 
 
 def published(site: Path) -> set[str]:
