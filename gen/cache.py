@@ -6,6 +6,7 @@ import functools
 import hashlib
 import json
 import os
+import tempfile
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -37,9 +38,11 @@ def get(name: str) -> bytes | None:
 
 
 def put(name: str, data: bytes) -> None:
-    """Write then rename, so a reader never sees half a file."""
+    """Write a unique temporary file, then rename: a reader never sees half a file, and
+    concurrent writers (forked workers, test threads) never share a temporary file."""
     path = folder() / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)
