@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import json
@@ -134,13 +135,19 @@ def run_once(entry: Entry, case: Case, spec: Spec) -> Run:
     return Run(spec.label, dict(spec.args), tuple(columns), spec.name, spec.overlay)
 
 
+@functools.cache
+def running_code() -> tuple[str, str]:
+    """The source that turns a case into a trace: this module and the synthetic metric."""
+    return Path(__file__).read_text(), inspect.getsource(val_loss)
+
+
 def trace_key(entry: Entry, case: Case) -> str:
     """Everything that determines a case's runs: its plan, optimizer, stepping, the torch version
     (in cache.key), and this module's and the metric's code."""
     plan = [(p.label, p.name, jsonable(p.args), p.overlay) for p in case.plan(entry.name)]
     stepping = [case.steps, case.seed, case.iters, jsonable(case.before), case.handover, case.warns]
     optim = [case.optim.name, case.optim.lrs, jsonable(case.optim.args)]
-    code = [Path(__file__).read_text(), inspect.getsource(val_loss)]
+    code = running_code()
     return f"trace/{cache.key(entry.name, entry.module, entry.metric, plan, stepping, optim, code)}.json"
 
 

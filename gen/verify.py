@@ -17,12 +17,7 @@ class Check:
 
 
 def verify(trace: Trace) -> Check:
-    entry, case = trace.entry, trace.case
-    if not callable(entry.twin):
-        raise CatalogError(
-            f"{entry.name}: field 'twin' is missing; expected a function Setting -> Curve "
-            "(an independent closed form, see gen/twins.py)"
-        )
+    entry, case = trace.entry, trace.case  # validate.check_entry has made sure the twin exists
     scale = max(max(abs(x) for x in lrs) for run in trace.runs for lrs in run.lrs) or 1.0
     worst, steps = 0.0, 0
     for run in trace.runs:
