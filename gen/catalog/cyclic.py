@@ -188,6 +188,7 @@ def _cycle(a):
     return up + (a.get("step_size_down") or up)
 
 
+CLR_SGD = Optim("SGD", (0.001,), {"momentum": 0.9})  # CyclicLR cycles its momentum
 CLR = {"base_lr": 0.001, "max_lr": 0.01, "step_size_up": 20}
 
 CYCLIC = Entry(
@@ -262,7 +263,7 @@ same wave upside down between `max_momentum` and `base_momentum`.
             "triangular: between 0.001 and 0.01, 20 batches up, 20 down",
             CLR,
             steps=81,
-            optim=Optim("SGD", (0.001,), {"momentum": 0.9}),
+            optim=CLR_SGD,
             text="Momentum (lower panel) is highest where the rate is lowest.",
         ),
         Case(
@@ -270,7 +271,7 @@ same wave upside down between `max_momentum` and `base_momentum`.
             "The three modes",
             CLR | {"gamma": 0.99},
             steps=161,
-            optim=Optim("SGD", (0.001,), {"momentum": 0.9}),
+            optim=CLR_SGD,
             vary="mode",
             values=("triangular", "triangular2", "exp_range"),
             text="`triangular2` halves the height every cycle; `exp_range` shrinks it by `gamma` every batch (`gamma=0.99` here, ignored by the other two).",
@@ -280,7 +281,7 @@ same wave upside down between `max_momentum` and `base_momentum`.
             "step_size_up: the length of the cycle",
             CLR,
             steps=161,
-            optim=Optim("SGD", (0.001,), {"momentum": 0.9}),
+            optim=CLR_SGD,
             vary="step_size_up",
             values=(10, 20, 40),
         ),
@@ -289,14 +290,14 @@ same wave upside down between `max_momentum` and `base_momentum`.
             "A short climb and a long descent: step_size_down",
             CLR | {"step_size_up": 10, "step_size_down": 30},
             steps=81,
-            optim=Optim("SGD", (0.001,), {"momentum": 0.9}),
+            optim=CLR_SGD,
         ),
         Case(
             "scale-fn-cycle",
             "A custom scale_fn on the cycle number",
             CLR | {"scale_fn": Code("lambda c: 1 / c"), "scale_mode": "cycle"},
             steps=161,
-            optim=Optim("SGD", (0.001,), {"momentum": 0.9}),
+            optim=CLR_SGD,
             text="`scale_fn(c) = 1 / c` with `scale_mode='cycle'`: each cycle's height is a fraction of the first, constant within the cycle.",
         ),
         Case(
@@ -304,7 +305,7 @@ same wave upside down between `max_momentum` and `base_momentum`.
             "A custom scale_fn on the step count",
             CLR | {"scale_fn": Code("lambda t: math.exp(-t / 80)"), "scale_mode": "iterations"},
             steps=161,
-            optim=Optim("SGD", (0.001,), {"momentum": 0.9}),
+            optim=CLR_SGD,
             text="With `scale_mode='iterations'` the function sees the step count, so the height shrinks within each cycle too.",
         ),
         Case(
