@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, replace
 from gen import cache
 from gen.model import Trace
 
-STYLE_VERSION = 8  # bump when the drawing code changes, to invalidate cached SVGs
+STYLE_VERSION = 9  # bump when the drawing code changes, to invalidate cached SVGs
 THEMES = {
     "light": {
         "fg": "#1f2430",
@@ -106,12 +106,29 @@ def card(figure: Figure) -> Figure:
 
 
 def render(figure: Figure, theme: str) -> bytes:
+    """One drawing per figure: the dark SVG is the light one with its palette swapped."""
+    if theme == "dark":
+        return recolour(render(figure, "light"))
+    return draw(figure, THEMES[theme], png=theme == "card")
+
+
+# The light palette's colours, each mapped to its dark twin; ids in the SVG start with a letter.
+SWAP = {THEMES["light"][k]: THEMES["dark"][k] for k in ("fg", "muted", "grid")} | dict(
+    zip(THEMES["light"]["lines"], THEMES["dark"]["lines"], strict=True)
+)
+COLOUR = re.compile("|".join(SWAP))
+
+
+def recolour(svg: bytes) -> bytes:
+    return COLOUR.sub(lambda m: SWAP[m[0]], svg.decode()).encode()
+
+
+def draw(figure: Figure, t: dict, png: bool = False) -> bytes:
     import matplotlib
 
     matplotlib.use("svg")
     import matplotlib.pyplot as plt
 
-    t = THEMES[theme]
     rc = {
         "svg.fonttype": "none",
         "svg.hashsalt": "lr-scheduler-atlas",
@@ -136,13 +153,13 @@ def render(figure: Figure, theme: str) -> bytes:
     with plt.rc_context(rc):
         rows = 2 if figure.lower else 1
         fig, axes = plt.subplots(
-            rows, 1, figsize=figure.size, sharex=True, layout="constrained",
-            gridspec_kw={"height_ratios": [3, 1.3]} if rows == 2 else None,
-        )  # fmt: skip
+            rows, 1, figsize=figure.size, sharex=True, gridspec_kw={"height_ratios": [3, 1.3]} if rows == 2 else None
+        )
         axes = list(axes) if rows == 2 else [axes]
         fig.patch.set_alpha(0)
-        if theme == "card":  # a preview travels alone: it names what it shows
-            fig.suptitle(figure.title, x=0.01, ha="left", fontsize=14, fontweight="bold")
+        title = None
+        if png:  # a preview travels alone: it names what it shows
+            title = fig.suptitle(figure.title, x=0.01, ha="left", fontsize=14, fontweight="bold")
         labelled = {False: 0, True: 0}
         for s in _colored(figure.series):
             ax = axes[1] if s[0].lower else axes[0]
@@ -157,44 +174,126 @@ def render(figure: Figure, theme: str) -> bytes:
                 label=s[0].label or None,
             )
             labelled[s[0].lower] += bool(s[0].label)
+        if figure.log:
+            axes[0].set_yscale("log")
         for ax in axes:
             ax.set_facecolor("none")
             ax.margins(x=0.01)
-        if figure.log:
-            axes[0].set_yscale("log")
-        axes[0].yaxis.set_major_formatter(lambda v, _: f"{v:g}")  # plain numbers, no mathtext
-        axes[0].yaxis.set_minor_formatter("")
+            ax.yaxis.set_major_formatter(lambda v, _: f"{v:g}")  # plain numbers, no mathtext
+            ax.yaxis.set_minor_formatter("")
         if figure.thumb:
             axes[0].tick_params(which="both", labelleft=False, labelbottom=False, length=0)
-            return _save(fig, figure, theme)
+            fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.98)
+            return _save(fig, figure, png)
         axes[0].set_ylabel("learning rate")
         if figure.lower:
             axes[1].set_ylabel(figure.lower)
         axes[-1].set_xlabel(figure.xlabel)
+        notes = []
         for x, label, run in figure.marks:
             color = t["muted"] if run is None else t["lines"][run % 4]
             for ax in axes:
                 ax.axvline(x, color=color, linewidth=1, linestyle=(0, (4, 3)), alpha=1 if run is None else 0.7)
             if label:
-                axes[0].annotate(
+                notes.append(axes[0].annotate(
                     f"{label} ({x:g})", (x, 1), xycoords=("data", "axes fraction"), xytext=(4, -2),
                     textcoords="offset points", va="top", fontsize=8.5, color=t["muted"],
-                )  # fmt: skip
-        if labelled[False] > 1:  # above the plot, where it never hides a curve
+                ))  # fmt: skip
+        legend = None
+        legend = None
+        if labelled[False] > 1:  # above the plot, where it never hides a curve; fewer columns until it fits
             labels = [se.label for se in figure.series if se.label and not se.lower]
-            wide = max(map(len, labels)) > 32
-            axes[0].legend(
-                loc="lower left", bbox_to_anchor=(0, 1.02), borderaxespad=0, fontsize=8.5,
-                ncol=1 if wide else min(len(labels), 4), handlelength=1.6, columnspacing=1.4,
-            )  # fmt: skip
-        return _save(fig, figure, theme)
+            for columns in range(min(len(labels), 4), 0, -1):
+                legend = axes[0].legend(
+                    loc="lower left", bbox_to_anchor=(0, 1.02), borderaxespad=0, fontsize=8.5,
+                    ncol=columns, handlelength=1.6, columnspacing=1.4,
+                )  # fmt: skip
+                if legend.get_window_extent(_renderer(fig)).width <= 0.85 * fig.bbox.width:
+                    break
+        fit(fig, axes, legend, notes, title)
+        return _save(fig, figure, png)
 
 
-def _save(fig, figure: Figure, theme: str) -> bytes:
+PAD = 4.0  # points of air around the plot, and between the panels
+
+
+def fit(fig, axes: list, legend, notes: list, title) -> None:
+    """Margins measured from the text that surrounds the axes: tick labels, axis labels, legend,
+    title. It is what constrained layout does, without its two extra drawing passes (half the
+    time of every render). A mark's label that would run past the right edge turns to the left."""
+    import matplotlib
+    from matplotlib.font_manager import FontProperties
+
+    pt = fig.dpi / 72  # pixels per point
+    renderer = _renderer(fig)
+    tick = (plt_rc("xtick.major.size") + plt_rc("xtick.major.pad")) * pt
+    gap = plt_rc("axes.labelpad") * pt
+
+    def extent(text) -> tuple[float, float]:
+        box = text.get_window_extent(renderer)
+        return box.width, box.height
+
+    def ticklabels(axis) -> list[tuple[float, float, float]]:
+        """(position, width, height) of each major tick label in view."""
+        low, high = sorted(axis.get_view_interval())
+        slack = 1e-9 * (high - low)
+        locs = [v for v in axis.get_majorticklocs() if low - slack <= v <= high + slack]
+        font = FontProperties(size=matplotlib.rcParams["ytick.labelsize"])
+        labels = axis.get_major_formatter().format_ticks(locs)
+        return [
+            (v, *renderer.get_text_width_height_descent(s, font, ismath=False)[:2])
+            for v, s in zip(locs, labels, strict=True)
+        ]
+
+    width, height = fig.bbox.width, fig.bbox.height
+    for _ in range(2):  # tick choice depends on the axes' length: measure again once resized
+        ys = [size for ax in axes for size in ticklabels(ax.yaxis)]
+        xs = ticklabels(axes[-1].xaxis)
+        widest, tall = max(w for _, w, _ in ys), max(h for _, _, h in ys + xs)
+        label_h = max(extent(ax.yaxis.label)[0] for ax in axes)
+        left = PAD * pt + label_h + gap + widest + tick
+        last, w, _ = xs[-1]  # the last x tick label may stick out past the axes' right end
+        room = (1 - axes[-1].transLimits.transform((last, 0))[0]) * axes[-1].bbox.width
+        right = PAD * pt + max(0, w / 2 - room)
+        bottom = PAD * pt + extent(axes[-1].xaxis.label)[1] + gap + tall + tick
+        top = PAD * pt + tall / 2
+        if legend is not None:
+            top += extent(legend)[1] + 0.02 * axes[0].bbox.height
+        if title is not None:
+            top += extent(title)[1] + PAD * pt
+        space = 2 * PAD * pt + tall
+        rows = len(axes)
+        fig.subplots_adjust(
+            left=left / width, right=1 - right / width, bottom=bottom / height, top=1 - top / height,
+            hspace=space * rows / (height - top - bottom - space * (rows - 1)) if rows > 1 else 0,
+        )  # fmt: skip
+    for ax in axes:  # the panels' axis labels in one column, clear of the widest tick label
+        ax.yaxis.set_label_coords(-(widest + tick + gap) / ax.bbox.width, 0.5)
+    for note in notes:
+        x = axes[0].transLimits.transform((note.xy[0], 0))[0] * axes[0].bbox.width
+        if x + 4 * pt + extent(note)[0] > axes[0].bbox.width + right - PAD * pt:
+            note.set_horizontalalignment("right")
+            note.xyann = (-4, -2)
+
+
+def _renderer(fig):
+    """A renderer to measure text with: the same fonts and metrics the SVG gets, nothing drawn."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    return RendererAgg(int(fig.bbox.width), int(fig.bbox.height), fig.dpi)
+
+
+def plt_rc(key: str) -> float:
+    import matplotlib
+
+    return float(matplotlib.rcParams[key])
+
+
+def _save(fig, figure: Figure, png: bool) -> bytes:
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
-    if theme == "card":  # previews are shown on any background: opaque white
+    if png:  # previews are shown on any background: opaque white
         fig.patch.set(facecolor="white", alpha=1)
         fig.savefig(buf, format="png", dpi=150, metadata={"Software": None})
         plt.close(fig)
@@ -230,25 +329,31 @@ def _colored(series: Sequence[Series]) -> list[tuple[Series, int]]:
     return out
 
 
-def _render_job(job: tuple[Figure, str]) -> bytes:
-    return render(*job)
+def _draw_job(job: tuple[Figure, bool]) -> bytes:
+    figure, png = job
+    return draw(figure, THEMES["card" if png else "light"], png)
 
 
 def render_all(jobs: Sequence[tuple[Figure, str]], workers: int | None = None) -> tuple[list[bytes], int]:
-    """SVG bytes for every (figure, theme), and how many came from the cache."""
-    out: list[bytes | None] = [cache.get(f.cache_name(theme)) for f, theme in jobs]
-    missing = [i for i, svg in enumerate(out) if svg is None]
-    if missing:
+    """The bytes of every (figure, theme), and how many came from the cache.
+
+    Each missing figure is drawn once, in a forked worker; its dark SVG is derived from the light."""
+    names = [f.cache_name(theme) for f, theme in jobs]
+    out: list[bytes | None] = [cache.get(name) for name in names]
+    cached = sum(svg is not None for svg in out)
+    todo = list(dict.fromkeys((f, theme == "card") for (f, theme), svg in zip(jobs, out, strict=True) if svg is None))
+    if todo:
         import matplotlib.pyplot  # noqa: F401 - imported once here, inherited by forked workers
 
-        workers = workers or min(len(missing), os.cpu_count() or 1)
-        todo = [jobs[i] for i in missing]
+        workers = workers or min(len(todo), os.cpu_count() or 1)
         if workers > 1:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                drawn = pool.map(_render_job, todo, chunksize=1)
+                drawn = dict(zip(todo, pool.map(_draw_job, todo, chunksize=1), strict=True))
         else:
-            drawn = [_render_job(j) for j in todo]
-        for i, svg in zip(missing, drawn, strict=True):
-            cache.put(jobs[i][0].cache_name(jobs[i][1]), svg)
-            out[i] = svg
-    return [svg for svg in out if svg is not None], len(jobs) - len(missing)
+            drawn = {job: _draw_job(job) for job in todo}
+        for i, ((figure, theme), svg) in enumerate(zip(jobs, out, strict=True)):
+            if svg is None:
+                svg = drawn[figure, theme == "card"]
+                out[i] = recolour(svg) if theme == "dark" else svg
+                cache.put(names[i], out[i])
+    return [svg for svg in out if svg is not None], cached

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-from gen.plot import figure_for, render, slim, thumbnail
+import matplotlib.pyplot
+
+from gen import plot
+from gen.plot import THEMES, card, draw, figure_for, render, slim, thumbnail
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -33,11 +37,35 @@ def test_svg_is_valid_and_titled(traces):
             assert b"Date" not in ET.tostring(root)
 
 
-def test_light_and_dark_differ_in_colour_only(traces):
-    trace = next(iter(traces.values()))
-    light, dark = (render(figure_for(trace, "t"), th) for th in ("light", "dark"))
-    assert light != dark
-    assert light.count(b"<path") == dark.count(b"<path")
+def test_dark_swapped_from_light_equals_a_dark_drawing(traces):
+    """The dark SVG is the light one recoloured; drawn directly in the dark palette it is the same
+    file, up to the ids matplotlib derives from each marker's style."""
+    ids = re.compile(rb"\b([mp])[0-9a-f]{10}\b")
+    for trace in list(traces.values())[::6]:
+        figure = figure_for(trace, "t")
+        light, dark = render(figure, "light"), render(figure, "dark")
+        assert light != dark
+        assert ids.sub(rb"\1", dark) == ids.sub(rb"\1", draw(figure, THEMES["dark"]))
+
+
+def test_every_figure_keeps_its_text_inside_without_wasting_margin(traces, monkeypatch):
+    """The hand-made layout (no constrained layout): every label, tick label, legend and mark label
+    lies inside the figure, and no side has more than 12 pt of empty margin."""
+    boxes = []
+
+    def measure(fig, figure, png):
+        boxes.append((figure.title, fig.get_tightbbox().extents * 72, fig.bbox_inches.extents * 72))
+        matplotlib.pyplot.close(fig)
+        return b""
+
+    monkeypatch.setattr(plot, "_save", measure)
+    for (name, case), trace in traces.items():
+        figure = figure_for(trace, f"{name}: {case}")
+        draw(figure, THEMES["light"])
+        draw(card(figure), THEMES["card"], png=True)
+    for title, (x0, y0, x1, y1), (_, _, width, height) in boxes:
+        assert min(x0, y0, width - x1, height - y1) >= -0.5, (title, x0, y0, width - x1, height - y1)
+        assert max(x0, y0, width - x1, height - y1) <= 12, (title, x0, y0, width - x1, height - y1)
 
 
 def test_thumbnail_has_no_text(traces):
