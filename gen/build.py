@@ -30,7 +30,7 @@ from gen.pages import (
     status_page,
 )
 from gen.pitfalls import capture
-from gen.plot import card, figure_for, render_all, thumbnail
+from gen.plot import Renderer, card, figure_for, thumbnail
 from gen.publish import DATA_INDEX, DEFAULT_SITE_URL
 from gen.run import run_case, torch_version
 from gen.validate import check_catalog
@@ -72,10 +72,18 @@ def generate(
     writer: Writer, entries: tuple[Entry, ...] = ENTRIES, workers: int | None = None, site_url: str = DEFAULT_SITE_URL
 ) -> Summary:
     """`site_url` (ending in /) makes the absolute links of the embed snippets and the data index."""
+    jobs = Renderer(workers)  # draws in the background as figures are appended
+    try:
+        return _generate(writer, entries, jobs, site_url)
+    finally:
+        jobs.close()  # a failed build leaves no worker behind (mkdocs serve lives on)
+
+
+def _generate(writer: Writer, entries: tuple[Entry, ...], jobs: Renderer, site_url: str) -> Summary:
     start = time.perf_counter()
     check_catalog(entries, [f for f, _ in FAMILIES])
     files: dict[str, bytes] = {}
-    jobs, names, pages, cards, every_trace, every_check = [], [], [], [], [], []
+    names, pages, cards, every_trace, every_check = [], [], [], [], []
     worst, cases = 0.0, 0
     for entry in entries:
         folder = f"schedulers/{entry.slug}"
@@ -112,7 +120,7 @@ def generate(
         w, h = thumb.size
         alt = md_escape(f"Thumbnail: the learning rate under {entry.name}")
         cards.append(Card(entry, f"{folder}/index.md", f"{folder}/thumb", alt, round(w * 96), round(h * 96)))
-    svgs, cached = render_all(jobs, workers)
+    svgs, cached = jobs.finish()
     files.update(zip(names, svgs, strict=True))
     for path, text, _ in pages:
         files[path] = text.encode()
@@ -128,6 +136,6 @@ def generate(
         writer.write(path, data)
     for path, _, entry in pages:
         writer.edit_path(path, SOURCES[entry.name])
-    summary = Summary(len(entries), cases, len(jobs), cached, time.perf_counter() - start, worst)
+    summary = Summary(len(entries), cases, len(names), cached, time.perf_counter() - start, worst)
     log.info(summary.line())
     return summary

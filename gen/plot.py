@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 from gen import cache
 from gen.model import Trace
@@ -334,26 +335,65 @@ def _draw_job(job: tuple[Figure, bool]) -> bytes:
     return draw(figure, THEMES["card" if png else "light"], png)
 
 
-def render_all(jobs: Sequence[tuple[Figure, str]], workers: int | None = None) -> tuple[list[bytes], int]:
-    """The bytes of every (figure, theme), and how many came from the cache.
+class Renderer:
+    """Collects (figure, theme) jobs and draws the missing ones in forked workers at once, while
+    the caller goes on running torch and writing pages; `finish` returns the bytes in job order.
 
-    Each missing figure is drawn once, in a forked worker; its dark SVG is derived from the light."""
-    names = [f.cache_name(theme) for f, theme in jobs]
-    out: list[bytes | None] = [cache.get(name) for name in names]
-    cached = sum(svg is not None for svg in out)
-    todo = list(dict.fromkeys((f, theme == "card") for (f, theme), svg in zip(jobs, out, strict=True) if svg is None))
-    if todo:
-        import matplotlib.pyplot  # noqa: F401 - imported once here, inherited by forked workers
+    Each figure is drawn once; its dark SVG is derived from the light one."""
 
-        workers = workers or min(len(todo), os.cpu_count() or 1)
-        if workers > 1:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                drawn = dict(zip(todo, pool.map(_draw_job, todo, chunksize=1), strict=True))
-        else:
-            drawn = {job: _draw_job(job) for job in todo}
-        for i, ((figure, theme), svg) in enumerate(zip(jobs, out, strict=True)):
-            if svg is None:
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self.jobs: list[tuple[Figure, str, str]] = []  # (figure, theme, cache name)
+        self.found: dict[str, bytes] = {}
+        self.drawing: dict[tuple[Figure, bool], Any] = {}  # an AsyncResult, or the key itself with 1 worker
+        self.pool = None
+
+    def append(self, job: tuple[Figure, str]) -> None:
+        figure, theme = job
+        name = figure.cache_name(theme)
+        self.jobs.append((figure, theme, name))
+        if name not in self.found and (svg := cache.get(name)) is not None:
+            self.found[name] = svg
+        key = (figure, theme == "card")
+        if name not in self.found and key not in self.drawing:
+            self.drawing[key] = self._submit(key)
+
+    def _submit(self, key: tuple[Figure, bool]) -> Any:
+        if self.workers == 1:
+            return key  # drawn in finish(), in this process
+        if self.pool is None:
+            import matplotlib.pyplot  # noqa: F401 - imported once here, inherited by forked workers
+
+            self.pool = multiprocessing.get_context("fork").Pool(self.workers)
+        return self.pool.apply_async(_draw_job, (key,))
+
+    def close(self) -> None:
+        """Stop the workers (a failed build must not leave them behind under `mkdocs serve`)."""
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+
+    def finish(self) -> tuple[list[bytes], int]:
+        """The bytes of every job, and how many came from the cache."""
+        cached = sum(1 for _, _, name in self.jobs if name in self.found)
+        try:
+            drawn = {key: _draw_job(key) if self.workers == 1 else job.get() for key, job in self.drawing.items()}
+        finally:
+            self.close()
+        out = []
+        for figure, theme, name in self.jobs:
+            if name not in self.found:
                 svg = drawn[figure, theme == "card"]
-                out[i] = recolour(svg) if theme == "dark" else svg
-                cache.put(names[i], out[i])
-    return [svg for svg in out if svg is not None], cached
+                self.found[name] = recolour(svg) if theme == "dark" else svg
+                cache.put(name, self.found[name])
+            out.append(self.found[name])
+        return out, cached
+
+
+def render_all(jobs: Sequence[tuple[Figure, str]], workers: int | None = None) -> tuple[list[bytes], int]:
+    """The bytes of every (figure, theme), and how many came from the cache."""
+    renderer = Renderer(workers)
+    for job in jobs:
+        renderer.append(job)
+    return renderer.finish()
