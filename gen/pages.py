@@ -47,6 +47,18 @@ class FigureView:
     height: int
     embed: Embed
 
+    @property
+    def code_html(self) -> str:
+        """The script as Pygments' highlighted spans. The page carries them in an attribute and shows
+        them when the reader opens Reproduce: seven highlighted scripts in the page's DOM were 40 %
+        of its elements, and the slowest part of loading it on a phone. (An inert <script> data
+        block would be lighter, but Material's instant navigation drops it.)"""
+        from pygments import highlight
+        from pygments.formatters import HtmlFormatter
+        from pygments.lexers import PythonLexer
+
+        return highlight(self.code, PythonLexer(), HtmlFormatter(nowrap=True))
+
 
 @dataclass(frozen=True)
 class PitfallView:

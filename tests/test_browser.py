@@ -141,6 +141,25 @@ def test_instant_navigation_renders_math_and_plots(server, browser):
     page.context.close()
 
 
+def test_reproduce_scripts_are_coloured_when_opened(server, browser):
+    """The scripts come as plain text and get their highlighting when opened, also after instant
+    navigation; the text is the published script, to the character, before and after."""
+    entry = ENTRIES[-1]
+    page = open_page(browser, server + "/")
+    page.click(f'.atlas-gallery a[href$="{entry.slug}/"] >> nth=1')
+    page.wait_for_url(f"**/schedulers/{entry.slug}/")
+    for case in entry.cases:
+        details = page.locator("details.example", has=page.locator(f'span.filename:text-is("{case.id}.py")'))
+        code = details.locator("pre > code")
+        published = page.request.get(f"{server}/schedulers/{entry.slug}/{case.id}.py").text()
+        assert code.evaluate("c => c.querySelectorAll('span').length") == 0
+        assert code.text_content().strip() == published.strip()
+        details.locator("summary").click()
+        page.wait_for_function("c => c.querySelectorAll('span.k, span.kn').length > 3", arg=code.element_handle())
+        assert code.text_content().strip() == published.strip()
+    page.context.close()
+
+
 def test_axe_finds_no_violation(site, server, browser):
     for path in all_pages(site):
         for scheme in ("light", "dark"):

@@ -8,3 +8,22 @@ const name = () => {
 };
 name();
 new MutationObserver(name).observe(document.body, { childList: true, subtree: true });
+
+// Reproduce scripts arrive as plain text and are coloured when first opened: the highlighted
+// spans wait in an attribute of a hidden <div> after each one (see gen/pages.py, code_html).
+const colour = () => {
+  document.querySelectorAll("div[data-atlas-code]").forEach((data) => {
+    const details = data.previousElementSibling;
+    const code = details?.querySelector("pre > code");
+    if (!code || details.dataset.atlasColoured) return;
+    details.dataset.atlasColoured = "pending";
+    details.addEventListener("toggle", () => {
+      if (details.open && details.dataset.atlasColoured === "pending") {
+        code.innerHTML = data.dataset.atlasCode;
+        details.dataset.atlasColoured = "done";
+      }
+    });
+  });
+};
+if (window.document$) document$.subscribe(colour);
+else colour();
