@@ -5,6 +5,7 @@ matplotlib is imported only when something has to be drawn: a warm rebuild never
 
 from __future__ import annotations
 
+import functools
 import io
 import multiprocessing
 import os
@@ -55,9 +56,14 @@ class Figure:
     size: tuple[float, float] = (7.2, 3.4)
     thumb: bool = False  # gallery thumbnail: the curve and a light grid, no text
 
+    @functools.cached_property
+    def digest(self) -> str:
+        """Hash of everything drawn, computed once per figure (its points make it the slow part)."""
+        return cache.key(STYLE_VERSION, asdict(self))
+
     def cache_name(self, theme: str) -> str:
         suffix = "png" if theme == "card" else "svg"
-        return f"{suffix}/{cache.key(STYLE_VERSION, theme, asdict(self))}.{suffix}"
+        return f"{suffix}/{cache.key(self.digest, theme)}.{suffix}"
 
 
 def figure_for(trace: Trace, title: str) -> Figure:
