@@ -106,6 +106,8 @@ def test_link_previews_with_an_image_that_exists(site):
         assert image.suffix == ".png", path  # card renderers do not show SVG
         assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", path
     assert meta((site / "schedulers" / ENTRIES[0].slug / "index.html").read_text())["og:title"] == ENTRIES[0].name
+    home = (site / "index.html").read_text()  # the site's name once, not "Home" nor twice
+    assert re.search(r"<title>(.*?)</title>", home)[1] == meta(home)["og:title"] == "LR Scheduler Atlas"
     for path in ("about/index.html", "links/index.html", "data/index.html", "status/index.html"):
         assert meta((site / path).read_text())["og:title"], path
 
