@@ -48,6 +48,10 @@
     return out;
   };
 
+  // A column as text, once per column: thousands of number-to-string conversions otherwise per redraw.
+  const texts = new WeakMap();
+  const listed = (y) => texts.get(y) ?? (texts.set(y, Array.from(y).join(",")), texts.get(y));
+
   // One chart: lines (each {y, cls, dash, now}) on shared axes; log drops values <= 0.
   function chart(svg, lines, { width, height, log, ylabel, xlabel }) {
     const m = { l: 58, r: 10, t: 8, b: 36 }, w = width - m.l - m.r, ht = height - m.t - m.b;
@@ -57,7 +61,8 @@
     if (!(lo <= hi)) { lo = log ? 1e-3 : 0; hi = 1; }
     let yt;
     if (log) {
-      if (lo === hi) { lo /= 2; hi *= 2; }
+      const pad = lo === hi ? 2 : (hi / lo) ** 0.04;
+      lo /= pad; hi *= pad;
       yt = logTicks(lo, hi);
       if (yt.length < 2) { yt = [lo, hi]; }
     } else {
@@ -94,7 +99,7 @@
         pen = true;
       });
       // The plotted numbers, for tests and anyone inspecting the page: exactly what torch gave.
-      return h("svg:path", { d, class: `atlas-x-line ${cls}`, "stroke-dasharray": dash ? "5 3" : null, "data-now": now ? "" : null, "data-y": Array.from(y).join(",") });
+      return h("svg:path", { d, class: `atlas-x-line ${cls}`, "stroke-dasharray": dash ? "5 3" : null, "data-now": now ? "" : null, "data-y": listed(y) });
     });
     svg.replaceChildren(g, ...paths.reverse()); // the current setting drawn last, on top
   }
@@ -118,8 +123,9 @@
       const input = numeric
         ? h("input", { id, type: "range", min: 0, max: c.values.length - 1, step: 1 })
         : h("select", { id }, ...c.values.map((v, j) => h("option", { value: j }, v)));
-      const out = h("output", { for: id });
-      input.addEventListener("input", () => { state[i] = +input.value; update(); }, { signal });
+      const out = numeric ? h("output", { for: id }) : ""; // a select shows its value itself
+      input.addEventListener("input", () => { state[i] = +input.value; draw(); }, { signal });
+      input.addEventListener("change", remember, { signal }); // on release: replaceState costs ~0.5 ms
       return { input, out, numeric, row: h("div", { class: "atlas-x-control" }, h("label", { for: id }, c.label), input, out) };
     });
     const log = h("input", { type: "checkbox", id: "atlas-x-log" });
@@ -164,8 +170,7 @@
 
     // The setting goes in the query, not the hash: Material's navigation.tracking rewrites the
     // hash to the nearest heading as the reader scrolls, but keeps the query.
-    function update() {
-      draw();
+    function remember() {
       const url = new URL(location.href);
       url.search = new URLSearchParams(controls.map((c, i) => [c.arg, c.values[state[i]]]));
       url.hash = "explore";
@@ -177,10 +182,9 @@
       inputs.forEach(({ input, out, numeric }, i) => {
         const v = controls[i].values[state[i]];
         input.value = state[i];
-        out.textContent = v;
-        if (numeric) input.setAttribute("aria-valuetext", v);
+        if (numeric) { out.textContent = v; input.setAttribute("aria-valuetext", v); }
       });
-      const width = Math.max(260, Math.min(760, body.clientWidth || 640));
+      const width = Math.max(260, Math.min(760, bodyWidth || 640));
       const lines = (col) => [{ y: runs[index(state)].cols[col], cls: "atlas-x-c0", now: true },
         ...pins.map((p, k) => ({ y: runs[index(p)].cols[col], cls: `atlas-x-c${k + 1}`, dash: true }))];
       const unit = data.unit;
@@ -208,10 +212,18 @@
       }));
     }
 
-    const resize = new ResizeObserver(() => details.open && draw());
+    // The width comes from the observer: reading clientWidth in draw() would force a layout of
+    // the whole page on every input, most of the redraw's time.
+    let bodyWidth = body.clientWidth;
+    const resize = new ResizeObserver(([e]) => {
+      if (Math.abs(e.contentRect.width - bodyWidth) < 1) return;
+      bodyWidth = e.contentRect.width;
+      if (details.open) draw();
+    });
     resize.observe(body);
     signal.addEventListener("abort", () => resize.disconnect());
     draw();
+    if (want?.length) remember(); // a `#explore?...` link becomes the form that survives scrolling
     root.dataset.ready = "true";
   }
 
