@@ -42,7 +42,7 @@ def case_for(entry: Entry, values: Mapping[str, Any]) -> Case:
     return dataclasses.replace(
         base,
         id="explore",
-        title=f"{entry.name}, {setting(values)}",
+        title="a setting of the Explore panel",  # the shared script's docstring: no values in it
         args=ex.arguments(base.args, values),
         steps=ex.steps or base.steps,
         vary=None,

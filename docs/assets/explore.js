@@ -140,8 +140,8 @@
     const copy = (label, text) => {
       const b = h("button", { type: "button", class: "atlas-x-btn" }, label);
       b.addEventListener("click", async () => {
-        await navigator.clipboard?.writeText(text()).catch(() => {});
-        live.textContent = `${label.replace("Copy ", "")} copied.`;
+        const done = await navigator.clipboard?.writeText(text()).then(() => true, () => false);
+        live.textContent = done ? `${label.replace("Copy ", "")} copied.` : "The browser did not allow copying: select the text instead.";
       }, { signal });
       return b;
     };
