@@ -15,6 +15,9 @@ from typing import Protocol
 
 from gen.catalog import ENTRIES, FAMILIES, SOURCES
 from gen.data import csv_text, data_index, sidecar, snippet
+from gen.explore import FILE as EXPLORE_FILE
+from gen.explore import data_file, index_item, run_grid
+from gen.explore import view as explore_view
 from gen.math import katex_version
 from gen.model import Entry
 from gen.pages import (
@@ -109,7 +112,10 @@ def _generate(writer: Writer, entries: tuple[Entry, ...], jobs: Renderer, site_u
             files[f"{base}.json"] = sidecar(trace, code, links).encode()
             figures.append(figure_view(trace, figure, code, site_url))
         pitfalls = [PitfallView(p, capture(entry, p)) for p in entry.pitfalls]
-        pages.append((f"{folder}/index.md", scheduler_page(entry, figures, checks, pitfalls), entry))
+        grid = run_grid(entry)  # the Explore panel: one torch run per setting, published as data
+        files[f"{folder}/{EXPLORE_FILE}"] = (explore := data_file(entry, grid)).encode()
+        panel = explore_view(entry, grid, explore)
+        pages.append((f"{folder}/index.md", scheduler_page(entry, figures, checks, pitfalls, panel), entry))
         # The link-preview image: the first figure as a PNG, which every card renderer shows.
         jobs.append((card(figure_for(traces[0], f"{entry.name}: {entry.cases[0].title}")), "card"))
         names.append(f"{folder}/card.png")
@@ -127,7 +133,7 @@ def _generate(writer: Writer, entries: tuple[Entry, ...], jobs: Renderer, site_u
     files["index.md"] = home_page(FAMILIES, cards).encode()
     files["SUMMARY.md"] = nav(FAMILIES, entries, GUIDES).encode()
     files["data/index.md"] = data_page(every_trace).encode()
-    files[DATA_INDEX] = data_index(every_trace, site_url).encode()
+    files[DATA_INDEX] = data_index(every_trace, site_url, [index_item(e, site_url) for e in entries]).encode()
     versions = Versions(
         torch_version(), platform.python_version(), version("matplotlib"), katex_version(), version("mkdocs-material")
     )

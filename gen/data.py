@@ -241,8 +241,9 @@ def sidecar(trace: Trace, code: str, files: Mapping[str, str]) -> str:
     return json.dumps(doc, indent=2) + "\n"
 
 
-def data_index(traces: list[Trace], site_url: str) -> str:
-    """/data/index.json: every case's data files, as absolute URLs, for scripts that walk the atlas."""
+def data_index(traces: list[Trace], site_url: str, explore: list[dict[str, Any]] | None = None) -> str:
+    """/data/index.json: every case's data files, as absolute URLs, for scripts that walk the atlas;
+    and each page's Explore grid (`explore`)."""
     cases = []
     for trace in traces:
         entry, case = trace.entry, trace.case
@@ -258,5 +259,7 @@ def data_index(traces: list[Trace], site_url: str) -> str:
             item["sweep"] = {"argument": case.vary, "values": jsonable(list(case.values))}
         item["files"] = {k: absolute(site_url, case_file(entry, case, s)) for k, s in FILES.items()}
         cases.append(item)
-    doc = {"site": site_url, "torch": torch_version(), "license": LICENSE.json(), "cases": cases}
+    doc: dict[str, Any] = {"site": site_url, "torch": torch_version(), "license": LICENSE.json(), "cases": cases}
+    if explore:
+        doc["explore"] = explore
     return json.dumps(doc, indent=2) + "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -108,6 +109,46 @@ class Case:
 
 
 @dataclass(frozen=True)
+class Control:
+    """One input of a page's Explore panel: an argument moved over values chosen in the catalog.
+
+    Without `Explore.build`, `arg` is a constructor argument; with it, a name `build` reads (and
+    the URL uses), such as the length of a warm-up that sets both a milestone and a `total_iters`."""
+
+    arg: str
+    values: tuple[Any, ...]
+    label: str = ""  # what the control says; `arg` if empty
+
+    def key(self, value: Any) -> str:
+        """The value as the URL and the panel show it: `cos`, `0.1`, `[30, 60]`."""
+        return value if isinstance(value, str) else repr(value)
+
+
+@dataclass(frozen=True)
+class Explore:
+    """The Explore panel: every combination of the controls' values is a real torch run.
+
+    The runs take the `base` case's optimizer and stepping (its overlays and sweep aside), over
+    `steps` (default: the base case's). Each run's arguments are the base case's with the
+    controls' values, or `build(values)` when the controls are not plain arguments."""
+
+    base: str  # id of the case whose setting the panel varies
+    controls: tuple[Control, ...]
+    steps: int | None = None
+    build: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None
+
+    def grid(self) -> tuple[dict[str, Any], ...]:
+        """Every combination, the last control varying fastest (the order of the data file)."""
+        names = [c.arg for c in self.controls]
+        return tuple(
+            dict(zip(names, combo, strict=True)) for combo in itertools.product(*(c.values for c in self.controls))
+        )
+
+    def arguments(self, base_args: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+        return dict(self.build(values)) if self.build else {**base_args, **values}
+
+
+@dataclass(frozen=True)
 class Arg:
     """A constructor argument; its default is read from torch's own signature."""
 
@@ -178,6 +219,7 @@ class Entry:
     marks: Callable[[Mapping[str, Any]], Sequence[tuple[float, str]]] | None = None
     pitfalls: tuple[Pitfall, ...] = ()
     extra: str = ""  # Markdown section(s) after the plots
+    explore: Explore | None = None  # the page's interactive panel; every entry has one
 
     @property
     def slug(self) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import jinja2
 
 from gen.data import FLAT, scheduler_call, source
+from gen.explore import ExploreView
 from gen.model import Case, Entry, Trace
 from gen.plot import Figure
 from gen.publish import LICENSE, SUFFIXES, absolute, case_file, folder, page
@@ -187,7 +188,11 @@ def signature_views(entry: Entry) -> tuple[str, list[ArgView]]:
 
 
 def scheduler_page(
-    entry: Entry, figures: Sequence[FigureView], checks: Sequence[Check], pitfalls: Sequence[PitfallView]
+    entry: Entry,
+    figures: Sequence[FigureView],
+    checks: Sequence[Check],
+    pitfalls: Sequence[PitfallView],
+    explore: ExploreView | None = None,
 ) -> str:
     signature, args = signature_views(entry)
     return ENV.get_template("scheduler.md.j2").render(
@@ -200,6 +205,7 @@ def scheduler_page(
         verification=verification(entry, checks),
         pitfalls=pitfalls,
         torch=torch_version(),
+        explore=explore,
     )
 
 

@@ -132,6 +132,84 @@ def check_entry(entry: Entry, families: Iterable[str]) -> None:
                 )
     if len(entry.cases) < 2:
         raise CatalogError(f"{name}: field 'cases' has {len(entry.cases)}; expected at least two")
+    check_explore(entry)
+
+
+MAX_SETTINGS = 64  # each is a torch run at build time and a curve in the page's data file
+
+
+def check_explore(entry: Entry) -> None:
+    """The Explore grid: a real base case, one to three controls of distinct plain values, at most
+    MAX_SETTINGS combinations, each accepted by the signature and long enough for the schedule."""
+    name, ex = entry.name, entry.explore
+    if ex is None:
+        raise CatalogError(
+            f"{name}: field 'explore' is missing; expected Explore(base=<case id>, controls=(Control(...), ...))"
+        )
+    cases = {c.id: c for c in entry.cases}
+    if ex.base not in cases:
+        raise CatalogError(
+            f"{name} field 'explore': base {ex.base!r} is not a case; expected one of {', '.join(cases)}"
+        )
+    base = cases[ex.base]
+    if len(base.optim.lrs) != 1:
+        raise CatalogError(
+            f"{name} field 'explore': base {ex.base!r} has {len(base.optim.lrs)} parameter groups; expected one"
+        )
+    if not 1 <= len(ex.controls) <= 3:
+        raise CatalogError(f"{name} field 'explore': {len(ex.controls)} controls; expected one to three")
+    known = [p for p in signature(name, entry.module).parameters if p != "optimizer"]
+    args = [c.arg for c in ex.controls]
+    for control in ex.controls:
+        owner = f"{name} explore control {control.arg!r}"
+        if args.count(control.arg) > 1:
+            raise CatalogError(f"{owner}: listed twice; expected each control once")
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", control.arg):
+            raise CatalogError(f"{owner}: field 'arg' must be an identifier (it names the control in the URL)")
+        if ex.build is None and control.arg not in known:
+            raise CatalogError(
+                f"{owner}: unknown argument {control.arg!r} for {name}; expected one of {', '.join(known)} "
+                "(or an Explore.build that reads it)"
+            )
+        if not control.values:
+            raise CatalogError(f"{owner}: field 'values' is empty; expected the values to offer")
+        keys = [control.key(v) for v in control.values]
+        for value, k in zip(control.values, keys, strict=True):
+            if not _plain(value):
+                raise CatalogError(
+                    f"{owner} value {value!r}: has type {type(value).__name__}; expected a number, string, "
+                    "bool, None or a list of numbers (use Explore.build for lambdas and nested schedulers)"
+                )
+            if keys.count(k) > 1:
+                raise CatalogError(f"{owner} value {value!r}: listed twice; expected distinct values")
+    grid = ex.grid()
+    if len(grid) > MAX_SETTINGS:
+        raise CatalogError(
+            f"{name} field 'explore': {' x '.join(str(len(c.values)) for c in ex.controls)} values make "
+            f"{len(grid)} settings; expected at most {MAX_SETTINGS}"
+        )
+    steps = ex.steps or base.steps
+    first = grid[0]
+    for control in ex.controls:  # each value alone first, so a bad one is named as such
+        for value in control.values:
+            where = f"{name} explore control {control.arg!r} value {value!r}"
+            check_args(where, name, entry.module, ex.arguments(base.args, {**first, control.arg: value}))
+    for values in grid:
+        where = f"{name} field 'explore', setting {', '.join(f'{k}={v!r}' for k, v in values.items())}"
+        run_args = ex.arguments(base.args, values)
+        check_args(where, name, entry.module, run_args)
+        need = base.handover + entry.span(run_args) * (base.iters or 1)
+        if steps < need:
+            raise CatalogError(
+                f"{where}: {steps} steps are too short to show the whole schedule; expected at least {need} "
+                "(set Explore.steps, or drop the value)"
+            )
+
+
+def _plain(value: Any) -> bool:
+    if isinstance(value, list):
+        return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+    return value is None or isinstance(value, (bool, int, float, str))
 
 
 def check_other(owner: str, sched: Sched) -> None:
@@ -212,9 +290,25 @@ def facts(entries: Sequence[Entry], families: list[str]) -> list[Any]:
                 + [[label, jsonable(args), span(e, args)] for label, args in c.runs()]
                 for c in e.cases
             ]
+            + [explore_facts(e, span)]
             for e in entries
         ],
     ]
+
+
+def explore_facts(entry: Entry, span: Callable[[Entry, Mapping[str, Any]], Any]) -> Any:
+    ex = entry.explore
+    if ex is None:
+        return None
+    base = next((c for c in entry.cases if c.id == ex.base), None)
+    head = [ex.base, ex.steps, [[c.arg, c.label, jsonable(list(c.values))] for c in ex.controls]]
+    if base is None or not 1 <= len(ex.controls) <= 3 or len(ex.grid()) > MAX_SETTINGS:
+        return head  # the checks fail before reading any setting
+    try:
+        settings = [ex.arguments(base.args, v) for v in ex.grid()]
+    except Exception as exc:  # reported by check_args when the checks run
+        return [*head, repr(exc)]
+    return head + [[jsonable(a), span(entry, a)] for a in settings]
 
 
 def _torch() -> str:

@@ -59,6 +59,8 @@ def test_data_index_lists_every_data_file(site):
             assert local(site, url).stat().st_size > 0, url
     on_disk = {p for p in (site / "schedulers").rglob("*") if p.suffix in {".csv", ".json", ".py"}}
     indexed = {local(site, u) for c in doc["cases"] for k, u in c["files"].items() if k in {"csv", "json", "py"}}
+    indexed |= {local(site, x["file"]) for x in doc["explore"]}  # each page's Explore grid
+    assert [x["scheduler"] for x in doc["explore"]] == [f"{e.module}.{e.name}" for e in ENTRIES]
     assert on_disk == indexed
 
 

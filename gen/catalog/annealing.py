@@ -2,7 +2,7 @@
 
 from gen import twins
 from gen.catalog.common import misuse
-from gen.model import Arg, Case, Entry, Formula, Optim, Pitfall
+from gen.model import Arg, Case, Control, Entry, Explore, Formula, Optim, Pitfall
 
 COSINE = Entry(
     name="CosineAnnealingLR",
@@ -45,6 +45,10 @@ resuming use. The recursive form divides by zero at \\(t = T_{\\max} + 1\\) (and
 """,
     ),
     twin=twins.cosine_annealing,
+    explore=Explore(
+        "eta-min",
+        (Control("T_max", (10, 25, 50, 75, 100)), Control("eta_min", (0.0, 0.01, 0.02, 0.05))),
+    ),
     span=lambda a: a["T_max"] + 1,
     marks=lambda a: [(a["T_max"], "T_max")],
     cases=(
@@ -178,6 +182,11 @@ period with a floating-point logarithm when given an epoch.
 """,
     ),
     twin=twins.warm_restarts,
+    explore=Explore(
+        "basic",
+        (Control("T_0", (5, 10, 15, 20)), Control("T_mult", (1, 2, 3)), Control("eta_min", (0.0, 0.001, 0.01))),
+        steps=261,
+    ),
     span=lambda a: a["T_0"] * (1 + a.get("T_mult", 1) + a.get("T_mult", 1) ** 2) + 1,
     marks=_restarts,
     cases=(

@@ -2,7 +2,7 @@
 
 from gen import twins
 from gen.catalog.common import misuse
-from gen.model import Arg, Case, Entry, Formula, Optim, Pitfall, Sched
+from gen.model import Arg, Case, Control, Entry, Explore, Formula, Optim, Pitfall, Sched
 
 COSINE = Sched("CosineAnnealingLR", {"T_max": 100})
 SWA = {"swa_lr": 0.05, "anneal_epochs": 10}
@@ -50,6 +50,14 @@ whatever rate the base schedule left.
 """,
     ),
     twin=twins.swa,
+    explore=Explore(
+        "swa-setting",
+        (
+            Control("swa_lr", (0.01, 0.02, 0.05, 0.1)),
+            Control("anneal_epochs", (1, 5, 10, 20)),
+            Control("anneal_strategy", ("cos", "linear")),
+        ),
+    ),
     span=lambda a: a.get("anneal_epochs", 10) + 10,
     cases=(
         Case(

@@ -2,7 +2,7 @@
 
 from gen import twins
 from gen.catalog.common import misuse
-from gen.model import Arg, Case, Entry, Formula, Optim, Pitfall, Sched
+from gen.model import Arg, Case, Control, Entry, Explore, Formula, Optim, Pitfall, Sched
 
 
 def warmup_cosine(warmup: int, steps: int = 100) -> dict:
@@ -14,6 +14,18 @@ def warmup_cosine(warmup: int, steps: int = 100) -> dict:
         ],
         "milestones": [warmup],
     }
+
+
+def warmup_then(warmup: int, start_factor: float, decay: str, steps: int = 100) -> dict:
+    """The Explore panel's SequentialLR: a linear warm-up, then one of three decays over the rest."""
+    rest = steps - warmup
+    after = {
+        "cosine": Sched("CosineAnnealingLR", {"T_max": rest}),
+        "linear": Sched("LinearLR", {"start_factor": 1.0, "end_factor": 0.0, "total_iters": rest}),
+        "exponential": Sched("ExponentialLR", {"gamma": 0.96}),
+    }[decay]
+    warm = Sched("LinearLR", {"start_factor": start_factor, "end_factor": 1.0, "total_iters": warmup})
+    return {"schedulers": [warm, after], "milestones": [warmup]}
 
 
 SEQUENTIAL = Entry(
@@ -67,6 +79,15 @@ ends makes the rate jump (see the last case).
 """,
     ),
     twin=twins.sequential,
+    explore=Explore(
+        "warmup-cosine",
+        (
+            Control("warmup", (5, 10, 20, 30), "warm-up steps"),
+            Control("start_factor", (0.01, 0.1, 0.3), "warm-up start_factor"),
+            Control("decay", ("cosine", "linear", "exponential"), "then"),
+        ),
+        build=lambda v: warmup_then(v["warmup"], v["start_factor"], v["decay"]),
+    ),
     span=lambda a: a["milestones"][-1] + 1,
     marks=lambda a: [(m, "milestone") for m in a["milestones"]],
     cases=(
@@ -193,6 +214,20 @@ it never steps a chain.
 """,
     ),
     twin=twins.chained,
+    explore=Explore(
+        "warmup-decay",
+        (
+            Control("total_iters", (5, 10, 20, 30), "LinearLR total_iters"),
+            Control("start_factor", (0.01, 0.1, 0.5), "LinearLR start_factor"),
+            Control("gamma", (0.9, 0.95, 0.97, 0.99), "ExponentialLR gamma"),
+        ),
+        build=lambda v: {
+            "schedulers": [
+                Sched("LinearLR", {"start_factor": v["start_factor"], "total_iters": v["total_iters"]}),
+                Sched("ExponentialLR", {"gamma": v["gamma"]}),
+            ]
+        },
+    ),
     span=lambda a: 20,
     cases=(
         Case(

@@ -2,7 +2,7 @@
 
 from gen import twins
 from gen.catalog.common import misuse
-from gen.model import Arg, Case, Code, Entry, Formula, Optim, Pitfall, Sched
+from gen.model import Arg, Case, Code, Control, Entry, Explore, Formula, Optim, Pitfall, Sched
 
 LAST_EPOCH = Arg("last_epoch", "Index of the last step when resuming; `-1` starts a fresh schedule.")
 LR_LAMBDA = "A function of the step count returning a factor, or a list with one function per parameter group."
@@ -42,6 +42,17 @@ plain functions or lambdas.
         note="LambdaLR is not chainable: every value comes from the closed form, whatever the rate was before.",
     ),
     twin=twins.lambda_lr,
+    explore=Explore(
+        "warmup",
+        (
+            Control("warmup", (1, 5, 10, 20), "warm-up steps"),
+            Control("gamma", (0.9, 0.95, 0.98, 1.0), "decay per step"),
+        ),
+        steps=60,
+        build=lambda v: {
+            "lr_lambda": Code(f"lambda epoch: min(1.0, (epoch + 1) / {v['warmup']}) * {v['gamma']} ** epoch")
+        },
+    ),
     span=lambda a: 20,
     cases=(
         Case(
@@ -134,6 +145,17 @@ first called with `t = 1`, never with 0.
         ),
     ),
     twin=twins.multiplicative,
+    explore=Explore(
+        "basic",
+        (Control("factor", (0.8, 0.9, 0.95, 0.99)), Control("every", (1, 5, 10, 20), "applied every n steps")),
+        build=lambda v: {
+            "lr_lambda": Code(
+                f"lambda epoch: {v['factor']}"
+                if v["every"] == 1
+                else f"lambda epoch: {v['factor']} if epoch % {v['every']} == 0 else 1.0"
+            )
+        },
+    ),
     span=lambda a: 20,
     cases=(
         Case("basic", "A constant factor of 0.95: exponential decay", {"lr_lambda": FLAT}, steps=60, log=True),

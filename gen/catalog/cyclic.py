@@ -2,7 +2,7 @@
 
 from gen import twins
 from gen.catalog.common import misuse
-from gen.model import Arg, Case, Code, Entry, Formula, Optim, Pitfall
+from gen.model import Arg, Case, Code, Control, Entry, Explore, Formula, Optim, Pitfall
 
 
 def _total(a):
@@ -82,6 +82,14 @@ comes from this closed form.
 """,
     ),
     twin=twins.one_cycle,
+    explore=Explore(
+        "basic",
+        (
+            Control("pct_start", (0.1, 0.2, 0.3, 0.4, 0.5)),
+            Control("anneal_strategy", ("cos", "linear")),
+            Control("div_factor", (5.0, 10.0, 25.0, 100.0)),
+        ),
+    ),
     span=_total,
     marks=_peaks,
     cases=(
@@ -255,6 +263,15 @@ same wave upside down between `max_momentum` and `base_momentum`.
 """,
     ),
     twin=twins.cyclic,
+    explore=Explore(
+        "basic",
+        (
+            Control("mode", ("triangular", "triangular2", "exp_range")),
+            Control("step_size_up", (5, 10, 20, 30, 40)),
+            Control("gamma", (0.9, 0.95, 0.99)),
+        ),
+        steps=161,
+    ),
     span=lambda a: 2 * _cycle(a) + 1,  # two full cycles, back at base_lr
     marks=lambda a: [(_cycle(a), "cycle 1 ends"), (2 * _cycle(a), "cycle 2 ends")],
     cases=(

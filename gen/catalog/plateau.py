@@ -1,7 +1,7 @@
 """Metric-driven: the rate follows a validation metric, not the step count."""
 
 from gen import twins
-from gen.model import Arg, Case, Entry, Formula, Pitfall
+from gen.model import Arg, Case, Control, Entry, Explore, Formula, Pitfall
 
 BASE = {"factor": 0.5, "patience": 5}
 
@@ -68,6 +68,10 @@ recorded, and compares every epoch's rate.
 """,
     ),
     twin=twins.reduce_on_plateau,
+    explore=Explore(
+        "basic",
+        (Control("patience", (1, 2, 5, 10)), Control("factor", (0.1, 0.3, 0.5, 0.7)), Control("cooldown", (0, 5, 10))),
+    ),
     span=lambda a: a.get("patience", 10) + a.get("cooldown", 0) + 40,
     metric=True,
     cases=(

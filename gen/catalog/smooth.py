@@ -4,7 +4,7 @@ import math
 
 from gen import twins
 from gen.catalog.common import misuse
-from gen.model import Arg, Case, Entry, Formula, Optim, Pitfall
+from gen.model import Arg, Case, Control, Entry, Explore, Formula, Optim, Pitfall
 
 LAST_EPOCH = Arg("last_epoch", "Index of the last step when resuming; `-1` starts a fresh schedule.")
 
@@ -49,6 +49,14 @@ The recursion divides by \\(n f_0 + (t-1)(f_1 - f_0)\\), the previous factor tim
 """,
     ),
     twin=twins.linear,
+    explore=Explore(
+        "start-factor",
+        (
+            Control("start_factor", (0.01, 0.1, 0.25, 0.5, 1.0)),
+            Control("end_factor", (0.1, 0.5, 1.0)),
+            Control("total_iters", (5, 10, 20, 30)),
+        ),
+    ),
     span=lambda a: a.get("total_iters", 5) + 10,
     marks=lambda a: [(a.get("total_iters", 5), "total_iters")],
     cases=(
@@ -146,6 +154,7 @@ the rate without bound.
         ),
     ),
     twin=twins.exponential,
+    explore=Explore("gamma", (Control("gamma", (0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99)),)),
     span=_halving,
     cases=(
         Case("basic", "gamma=0.95 over 100 steps", {"gamma": 0.95}, steps=100, log=True),
@@ -224,6 +233,10 @@ chainable form).
         ),
     ),
     twin=twins.polynomial,
+    explore=Explore(
+        "power",
+        (Control("power", (0.3, 0.5, 0.9, 1.0, 2.0, 3.0)), Control("total_iters", (25, 50, 75, 100))),
+    ),
     span=lambda a: a.get("total_iters", 5) + 10,
     marks=lambda a: [(a.get("total_iters", 5), "total_iters")],
     cases=(

@@ -2,7 +2,7 @@
 
 from gen import twins
 from gen.catalog.common import misuse
-from gen.model import Arg, Case, Entry, Formula, Optim, Pitfall
+from gen.model import Arg, Case, Control, Entry, Explore, Formula, Optim, Pitfall
 
 LAST_EPOCH = Arg("last_epoch", "Index of the last step when resuming; `-1` starts a fresh schedule.")
 
@@ -46,6 +46,10 @@ use [MultiStepLR](../multi-step-lr/index.md).
     ),
     twin=twins.step_lr,
     span=lambda a: 2 * a["step_size"] + 1,
+    explore=Explore(
+        "step-size",
+        (Control("step_size", (5, 10, 15, 20, 25, 30, 40, 50)), Control("gamma", (0.1, 0.2, 0.3, 0.5, 0.7, 0.9))),
+    ),
     cases=(
         Case(
             "basic",
@@ -132,6 +136,13 @@ increasing, but torch neither sorts nor checks them.
     ),
     twin=twins.multistep,
     span=lambda a: max(a["milestones"]) + 10,
+    explore=Explore(
+        "milestones",
+        (
+            Control("milestones", ([50], [30, 80], [30, 60, 90], [20, 40, 60, 80], [10, 20, 30], [30, 30, 70])),
+            Control("gamma", (0.1, 0.3, 0.5, 0.7)),
+        ),
+    ),
     marks=_milestone_marks,
     cases=(
         Case(
@@ -235,6 +246,10 @@ where the factor is applied, so the rate stays at \\(f\\,\\eta_0\\) for good.
     ),
     twin=twins.constant,
     span=lambda a: a.get("total_iters", 5) + 10,
+    explore=Explore(
+        "factor",
+        (Control("factor", (0.1, 0.25, 0.5, 0.75, 0.9)), Control("total_iters", (5, 10, 20, 30, 40, 50))),
+    ),
     marks=lambda a: [(a.get("total_iters", 5), "total_iters")],
     cases=(
         Case("basic", "A quarter of the rate for 30 steps", {"factor": 0.25, "total_iters": 30}, steps=60),

@@ -1,0 +1,193 @@
+"""The Explore panel's data: one real torch run per combination of the catalog's control values.
+
+The page's script draws what this module publishes (`schedulers/<slug>/explore.json`) and never
+computes a schedule itself. Each run goes through `run_case`, so a warm rebuild reads every trace
+back from the cache and imports no torch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import html
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from gen.data import scheduler_call, snippet
+from gen.model import Case, CatalogError, Entry, Trace
+from gen.publish import LICENSE, absolute, folder, page
+from gen.run import parameters, run_case, torch_version
+
+FILE = "explore.json"
+MARK = "__CALL__"  # where a setting's constructor call goes in the shared script
+DIGITS = 11  # significant digits kept, relative to each column's largest value (5e-12 of 0.1)
+
+
+def base_case(entry: Entry) -> Case:
+    assert entry.explore is not None
+    return next(c for c in entry.cases if c.id == entry.explore.base)
+
+
+def setting(values: Mapping[str, Any]) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in values.items())
+
+
+def case_for(entry: Entry, values: Mapping[str, Any]) -> Case:
+    """One point of the grid as a plain case: the base case's optimizer and stepping, no sweep."""
+    ex, base = entry.explore, base_case(entry)
+    assert ex is not None
+    return dataclasses.replace(
+        base,
+        id="explore",
+        title="a setting of the Explore panel",  # the shared script's docstring: no values in it
+        args=ex.arguments(base.args, values),
+        steps=ex.steps or base.steps,
+        vary=None,
+        values=(),
+        derive=None,
+        overlay=(),
+        warns=None,
+        text="",
+    )
+
+
+def run_grid(entry: Entry) -> list[Trace]:
+    """Every combination on torch (or from the cache); a failure names the setting."""
+    assert entry.explore is not None
+    traces = []
+    for values in entry.explore.grid():
+        try:
+            traces.append(run_case(entry, case_for(entry, values)))
+        except CatalogError as exc:
+            detail = str(exc).removeprefix(f"{entry.name} case 'explore': ")
+            raise CatalogError(f"{entry.name} field 'explore', setting {setting(values)}: {detail}") from exc
+    return traces
+
+
+def encode(values: Sequence[float]) -> dict[str, Any]:
+    """`DIGITS` significant digits of the column's largest value as integers `x` (value = x * 10**e),
+    stored as second differences: smooth and straight stretches become runs of small numbers,
+    which is what gzip packs best. `decode` is the exact inverse; gen/../explore.js mirrors it."""
+    top = max((abs(v) for v in values), default=0.0)
+    e = math.floor(math.log10(top)) - (DIGITS - 1) if top > 0 else 0
+    xs = [round(v * 10**-e) if e < 0 else round(v / 10**e) for v in values]
+    d = xs[:1] + [xs[1] - xs[0]] * (len(xs) > 1)
+    d += [(xs[i] - xs[i - 1]) - (xs[i - 1] - xs[i - 2]) for i in range(2, len(xs))]
+    return {"e": e, "d": d}
+
+
+def decode(column: Mapping[str, Any]) -> list[float]:
+    out, x, slope = [], 0, 0
+    for i, d in enumerate(column["d"]):
+        if i == 0:
+            x = d
+        else:
+            slope += d
+            x += slope
+        out.append(x / 10 ** -column["e"] if column["e"] < 0 else x * 10 ** column["e"])
+    return out
+
+
+@dataclass(frozen=True)
+class ExploreView:
+    """What the page's partial shows: the file, its size, and the controls in words."""
+
+    file: str
+    settings: int
+    steps: int
+    unit: str
+    kb: str  # gzipped size of the data file, as the browser fetches it from a gzip host
+    controls: str  # HTML: "<code>T_0</code>, <code>T_mult</code> and <code>eta_min</code>"
+    args: str  # the controls' names, which the script looks for in the address before loading data
+
+
+def data_file(entry: Entry, traces: Sequence[Trace]) -> str:
+    """explore.json: controls, the shared script, and per setting its call and encoded columns."""
+    ex, base = entry.explore, base_case(entry)
+    assert ex is not None
+    names = [n for n, _ in traces[0].runs[0].columns]
+    runs = []
+    template = ""
+    for values, trace in zip(ex.grid(), traces, strict=True):
+        (run,) = trace.runs
+        got = [n for n, _ in run.columns]
+        if got != names:  # the panel draws one set of columns for every setting
+            raise CatalogError(
+                f"{entry.name} field 'explore', setting {setting(values)}: torch recorded columns {got}, "
+                f"the first setting {names}; expected the same columns for every setting"
+            )
+        call = scheduler_call(entry.name, trace.case.args, 4, module=entry.module)
+        if not template:
+            code = snippet(trace)
+            if code.count(call) != 1:  # the script is shared: only the call may differ
+                raise CatalogError(f"{entry.name} field 'explore': the script does not hold the call once")
+            template = code.replace(call, MARK)
+        runs.append({"call": call, "columns": [encode(v) for _, v in run.columns]})
+    doc = {
+        "scheduler": f"{entry.module}.{entry.name}",
+        "torch": torch_version(),
+        "license": LICENSE.json(),
+        "steps": traces[0].case.steps,
+        "unit": "epochs" if entry.metric else "steps",
+        "log": base.log,
+        "controls": [
+            {
+                "arg": c.arg,
+                "label": c.label or c.arg,
+                "values": [c.key(v) for v in c.values],
+                "start": start_index(entry, c.arg),
+            }
+            for c in ex.controls
+        ],
+        "columns": names,
+        "encoding": (
+            "each column: value[i] = x[i] * 10**e, where x[0] = d[0], x[1] = x[0] + d[1] and "
+            "x[i] = 2 x[i-1] - x[i-2] + d[i]; runs in the order of the controls' product, last fastest"
+        ),
+        "mark": MARK,
+        "snippet": template,
+        "runs": runs,
+    }
+    return json.dumps(doc, separators=(",", ":"), sort_keys=False) + "\n"
+
+
+def start_index(entry: Entry, arg: str) -> int:
+    """The setting shown first: the base case's value (or torch's default) where the grid has it,
+    else the middle one."""
+    ex, base = entry.explore, base_case(entry)
+    assert ex is not None
+    control = next(c for c in ex.controls if c.arg == arg)
+    if ex.build is None:
+        shown = repr(base.args[arg]) if arg in base.args else parameters(entry.name, entry.module).get(arg)
+        for i, v in enumerate(control.values):
+            if repr(v) == shown:
+                return i
+    return (len(control.values) - 1) // 2
+
+
+def view(entry: Entry, traces: Sequence[Trace], data: str) -> ExploreView:
+    ex = entry.explore
+    assert ex is not None
+    names = [f"<code>{html.escape(c.label or c.arg)}</code>" for c in ex.controls]
+    args = " ".join(c.arg for c in ex.controls)
+    words = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+    size = len(gzip.compress(data.encode(), mtime=0))
+    unit = "epochs" if entry.metric else "steps"
+    kb = f"{max(1, round(size / 1024))} KB"
+    return ExploreView(FILE, len(traces), traces[0].case.steps, unit, kb, words, args)
+
+
+def index_item(entry: Entry, site_url: str) -> dict[str, Any]:
+    """The data index's line for a page's Explore file."""
+    ex = entry.explore
+    assert ex is not None
+    return {
+        "scheduler": f"{entry.module}.{entry.name}",
+        "page": f"{absolute(site_url, page(entry))}#explore",
+        "controls": {c.arg: [c.key(v) for v in c.values] for c in ex.controls},
+        "settings": len(ex.grid()),
+        "file": absolute(site_url, f"{folder(entry)}/{FILE}"),
+    }

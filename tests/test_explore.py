@@ -1,0 +1,224 @@
+"""The Explore panel in Chromium: each control redraws torch's own curve, links restore a setting,
+nothing leaves the origin, axe is clean, a phone fits it, the keyboard drives it."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from test_browser import AXE, Quiet, open_page
+
+from conftest import PORT
+from gen.catalog import ENTRIES
+from gen.explore import case_for, start_index
+from gen.run import run_torch
+
+playwright = pytest.importorskip("playwright.sync_api")
+TOLERANCE = 1e-9
+BY_NAME = {e.name: e for e in ENTRIES}
+DRAWN = """() => [...document.querySelectorAll('.atlas-x-chart')].map(svg =>
+  svg.querySelector('path[data-now]').dataset.y.split(',').map(Number))"""
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    """The site at the address it was built for (instant navigation needs it)."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", PORT), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=__import__("chromium").EXECUTABLE, args=__import__("chromium").ARGS)
+        yield b
+        b.close()
+
+
+def start(entry) -> dict:
+    return {c.arg: c.values[start_index(entry, c.arg)] for c in entry.explore.controls}
+
+
+def opened(browser, url: str, **kw):
+    page = open_page(browser, url, **kw)
+    page.click(".atlas-explore summary")
+    page.wait_for_selector(".atlas-explore[data-ready=true]")
+    return page
+
+
+def assert_torch(page, entry, values) -> None:
+    """The drawn numbers against a fresh torch run for those values, never the script's own data."""
+    (run,) = run_torch(entry, case_for(entry, values)).runs
+    drawn = page.evaluate(DRAWN)
+    assert len(drawn) == len(run.columns), (entry.name, values)
+    for (name, want), got in zip(run.columns, drawn, strict=True):
+        assert len(got) == len(want), (entry.name, values, name)
+        worst = max(abs(a - b) for a, b in zip(got, want, strict=True))
+        assert worst <= TOLERANCE, (entry.name, values, name, worst)
+
+
+def move(page, control, current) -> object:
+    """Move a control the way a reader does (End/Home on a slider, a choice in a select)."""
+    field = page.locator(f"#atlas-x-{control.arg}")
+    i = control.values.index(current)
+    target = len(control.values) - 1 if i == 0 else 0
+    if field.evaluate("e => e.tagName") == "SELECT":
+        field.select_option(str(target))
+    else:
+        field.focus()
+        page.keyboard.press("End" if target else "Home")
+    return control.values[target]
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])
+def test_each_control_redraws_torchs_curve(server, browser, entry):
+    page = opened(browser, f"{server}/schedulers/{entry.slug}/")
+    values = start(entry)
+    assert_torch(page, entry, values)
+    for control in entry.explore.controls:
+        values[control.arg] = move(page, control, values[control.arg])
+        assert_torch(page, entry, values)
+        query = dict(parse_qsl(urlsplit(page.url).query))
+        # In the query: Material's navigation.tracking rewrites the hash to the nearest heading.
+        assert query == {c.arg: c.key(values[c.arg]) for c in entry.explore.controls}
+    call = page.inner_text(".atlas-x-body pre code")
+    assert call.startswith(f"{entry.name}(")
+    if entry.explore.build is None:
+        for arg, value in values.items():
+            assert f"{arg}={value!r}" in call.replace("\n", " ").replace("  ", ""), (call, arg)
+    assert page.errors == []
+    page.context.close()
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["?T_0=20&T_mult=1&eta_min=0.01#explore", "#explore?T_0=15&T_mult=3&eta_min=0.01"],
+    ids=["query", "hash"],
+)
+def test_a_link_restores_its_setting(server, browser, address):
+    entry = BY_NAME["CosineAnnealingWarmRestarts"]
+    page = open_page(browser, f"{server}/schedulers/{entry.slug}/{address}")
+    page.wait_for_selector(".atlas-explore[data-ready=true]")
+    want = dict(parse_qsl(address.replace("#explore", "").lstrip("?")))
+    shown = {c.arg: page.inner_text(f"output[for=atlas-x-{c.arg}]") for c in entry.explore.controls}
+    assert shown == want
+    assert page.evaluate("document.querySelector('.atlas-explore details').open")
+    values = {"T_0": int(want["T_0"]), "T_mult": int(want["T_mult"]), "eta_min": float(want["eta_min"])}
+    assert_torch(page, entry, values)
+    page.context.close()
+
+
+def test_data_loads_on_first_open_and_nothing_leaves_the_origin(site, server, browser):
+    origin = urlsplit(server).netloc
+    for entry in ENTRIES:
+        page = open_page(browser, f"{server}/schedulers/{entry.slug}/")
+        assert not [u for u in page.requests if u.endswith("explore.json")], entry.name
+        page.click(".atlas-explore summary")
+        page.wait_for_selector(".atlas-explore[data-ready=true]")
+        page.click("text=Pin this setting")
+        assert [u for u in page.requests if u.endswith("explore.json")] == [
+            f"{server}/schedulers/{entry.slug}/explore.json"
+        ]
+        assert [u for u in page.requests if urlsplit(u).netloc != origin and not u.startswith("data:")] == []
+        assert page.errors == []
+        page.context.close()
+
+
+def test_pins_overlay_up_to_three_settings(server, browser):
+    entry = BY_NAME["CyclicLR"]
+    page = opened(browser, f"{server}/schedulers/{entry.slug}/")
+    values = start(entry)
+    pinned = []
+    for control in entry.explore.controls:
+        page.click("text=Pin this setting")
+        pinned.append(dict(values))
+        values[control.arg] = move(page, control, values[control.arg])
+    assert page.is_disabled("text=Pin this setting")
+    assert page.locator(".atlas-x-legend li").count() == 4  # now and three pins
+    paths = page.eval_on_selector_all(
+        ".atlas-x-chart >> nth=0 >> path", "ps => ps.map(p => p.dataset.y.split(',').map(Number))"
+    )
+    assert len(paths) == 4
+    for want, got in zip(reversed(pinned), paths[:3], strict=True):  # pins drawn beneath, last first
+        (run,) = run_torch(entry, case_for(entry, want)).runs
+        assert max(abs(a - b) for a, b in zip(got, run.columns[0][1], strict=True)) <= TOLERANCE
+    page.click(".atlas-x-remove >> nth=0")
+    assert page.locator(".atlas-x-legend li").count() == 3
+    assert not page.is_disabled("text=Pin this setting")
+    page.context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_with_the_panel_open(server, browser, scheme):
+    for entry in ENTRIES:
+        page = opened(browser, f"{server}/schedulers/{entry.slug}/", scheme=scheme)
+        page.click("text=Pin this setting")
+        page.click(".atlas-x-body details summary")  # the full script too
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run('.atlas-explore', {resultTypes: ['violations']})")
+        found = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+        assert found == [], (entry.name, scheme)
+        page.context.close()
+
+
+def test_a_phone_fits_the_open_panel(server, browser):
+    for entry in ENTRIES:
+        page = opened(browser, f"{server}/schedulers/{entry.slug}/", width=375)
+        page.click("text=Pin this setting")
+        page.click(".atlas-x-body details summary")
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, (entry.name, overflow)
+        assert page.eval_on_selector(".atlas-x-chart", "s => s.getBoundingClientRect().right") <= 375
+        page.context.close()
+
+
+def test_the_keyboard_drives_the_panel(server, browser):
+    entry = BY_NAME["OneCycleLR"]
+    page = open_page(browser, f"{server}/schedulers/{entry.slug}/")
+    page.focus(".atlas-explore summary")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".atlas-explore[data-ready=true]")
+    page.keyboard.press("Tab")  # the data link in the note
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "atlas-x-pct_start"
+    page.keyboard.press("ArrowRight")
+    values = start(entry)
+    control = entry.explore.controls[0]
+    values["pct_start"] = control.values[control.values.index(values["pct_start"]) + 1]
+    assert_torch(page, entry, values)
+    live = page.inner_text(".atlas-x-live")
+    assert live.startswith(f"pct_start={values['pct_start']}") and "lr from" in live
+    assert page.get_attribute("#atlas-x-pct_start", "aria-valuetext") == repr(values["pct_start"])
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "atlas-x-anneal_strategy"
+    page.context.close()
+
+
+def test_instant_navigation_mounts_the_next_pages_panel(server, browser):
+    first, second = BY_NAME["StepLR"], BY_NAME["MultiStepLR"]
+    page = opened(browser, f"{server}/schedulers/{first.slug}/")
+    page.evaluate("window.__still_here = true")
+    page.click(f'a.md-nav__link[href$="{second.slug}/"]')
+    page.wait_for_url(f"**/schedulers/{second.slug}/")
+    page.click(".atlas-explore summary")
+    page.wait_for_selector(".atlas-explore[data-ready=true]")
+    assert page.evaluate("window.__still_here === true")
+    values = start(second)
+    values["gamma"] = move(page, second.explore.controls[1], values["gamma"])
+    assert_torch(page, second, values)
+    assert page.errors == []
+    page.context.close()
+
+
+def test_without_javascript_the_panel_stays_out_of_the_way(server, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{server}/schedulers/{ENTRIES[0].slug}/")
+    assert not page.locator(".atlas-explore").is_visible()
+    assert page.locator("figure img").first.is_visible()
+    context.close()
