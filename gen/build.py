@@ -9,12 +9,15 @@ from __future__ import annotations
 import logging
 import platform
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.metadata import version
 from typing import Protocol
 
 from gen.catalog import ENTRIES, FAMILIES, SOURCES
 from gen.data import csv_text, data_index, sidecar, snippet
+from gen.guides import GUIDES as GUIDE_PAGES
+from gen.guides import PITFALLS
+from gen.guides.pages import CatalogPitfall, build_guide, guide_page, pitfalls_page
 from gen.math import katex_version
 from gen.model import Entry
 from gen.pages import (
@@ -76,6 +79,7 @@ def generate(
     check_catalog(entries, [f for f, _ in FAMILIES])
     files: dict[str, bytes] = {}
     jobs, names, pages, cards, every_trace, every_check = [], [], [], [], [], []
+    gathered: list[CatalogPitfall] = []
     worst, cases = 0.0, 0
     for entry in entries:
         folder = f"schedulers/{entry.slug}"
@@ -101,6 +105,7 @@ def generate(
             files[f"{base}.json"] = sidecar(trace, code, links).encode()
             figures.append(figure_view(trace, figure, code, site_url))
         pitfalls = [PitfallView(p, capture(entry, p)) for p in entry.pitfalls]
+        gathered += [CatalogPitfall(entry, v.pitfall, v.message) for v in pitfalls]
         pages.append((f"{folder}/index.md", scheduler_page(entry, figures, checks, pitfalls), entry))
         # The link-preview image: the first figure as a PNG, which every card renderer shows.
         jobs.append((card(figure_for(traces[0], f"{entry.name}: {entry.cases[0].title}")), "card"))
@@ -112,12 +117,25 @@ def generate(
         w, h = thumb.size
         alt = md_escape(f"Thumbnail: the learning rate under {entry.name}")
         cards.append(Card(entry, f"{folder}/index.md", f"{folder}/thumb", alt, round(w * 96), round(h * 96)))
+    guides = [build_guide(g, site_url) for g in (*GUIDE_PAGES, PITFALLS)]
+    for built in guides:  # their figures join the same render batch
+        jobs += built.jobs
+        names += built.names
+        files.update(built.files)
     svgs, cached = render_all(jobs, workers)
     files.update(zip(names, svgs, strict=True))
     for path, text, _ in pages:
         files[path] = text.encode()
-    files["index.md"] = home_page(FAMILIES, cards).encode()
-    files["SUMMARY.md"] = nav(FAMILIES, entries, GUIDES).encode()
+    catalog = {f"{c.entry.name}/{c.pitfall.id}": c for c in gathered}
+    for guide, built in zip(GUIDE_PAGES, guides, strict=False):
+        files[built.page] = guide_page(guide, built, catalog).encode()
+    titles = {f"schedulers/{e.slug}": e.name for e in entries} | {f"guides/{g.slug}": g.title for g in GUIDE_PAGES}
+    own = [replace(t, see_title=titles.get(t.trap.see.rsplit("/", 1)[0], "")) for t in guides[-1].traps]
+    traps = [t for b in guides[:-1] for t in b.traps]
+    files[guides[-1].page] = pitfalls_page(PITFALLS, traps, gathered, own).encode()
+    files["index.md"] = home_page(FAMILIES, cards, (*GUIDE_PAGES, PITFALLS)).encode()
+    guide_nav = [(g.title, f"guides/{g.slug}/index.md") for g in (*GUIDE_PAGES, PITFALLS)]
+    files["SUMMARY.md"] = nav(FAMILIES, entries, GUIDES, guide_nav).encode()
     files["data/index.md"] = data_page(every_trace).encode()
     files[DATA_INDEX] = data_index(every_trace, site_url).encode()
     versions = Versions(
@@ -128,6 +146,8 @@ def generate(
         writer.write(path, data)
     for path, _, entry in pages:
         writer.edit_path(path, SOURCES[entry.name])
+    for guide, built in zip((*GUIDE_PAGES, PITFALLS), guides, strict=True):
+        writer.edit_path(built.page, guide.source)
     summary = Summary(len(entries), cases, len(jobs), cached, time.perf_counter() - start, worst)
     log.info(summary.line())
     return summary
