@@ -18,6 +18,7 @@ from gen.data import csv_text, data_index, sidecar, snippet
 from gen.guides import GUIDES as GUIDE_PAGES
 from gen.guides import PITFALLS
 from gen.guides.pages import CatalogPitfall, build_guide, guide_page, pitfalls_page
+from gen.guides.validate import check_guides
 from gen.math import katex_version
 from gen.model import Entry
 from gen.pages import (
@@ -77,6 +78,7 @@ def generate(
     """`site_url` (ending in /) makes the absolute links of the embed snippets and the data index."""
     start = time.perf_counter()
     check_catalog(entries, [f for f, _ in FAMILIES])
+    check_guides((*GUIDE_PAGES, PITFALLS))
     files: dict[str, bytes] = {}
     jobs, names, pages, cards, every_trace, every_check = [], [], [], [], [], []
     gathered: list[CatalogPitfall] = []

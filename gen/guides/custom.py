@@ -67,7 +67,7 @@ train(optimizer, both, STEPS, chained)
 
 runs = {{
     "lr[InverseSqrtLR(warmup={WARMUP})]": alone,
-    "lr[resumed at step {STOP} from the state dicts]": resumed,
+    "lr[resumed at step {STOP}: identical, beneath]": resumed,
     "lr[chained with ExponentialLR(gamma={GAMMA})]": chained,
 }}
 out = csv.writer(sys.stdout, lineterminator="\\n")
@@ -97,8 +97,8 @@ INVERSE_SQRT = Plot(
         f"lr[InverseSqrtLR(warmup={WARMUP})]": [LR * factor(t) for t in range(n)],
         f"lr[chained with ExponentialLR(gamma={GAMMA})]": [LR * factor(t) * GAMMA**t for t in range(n)],
     },
-    same=((f"lr[InverseSqrtLR(warmup={WARMUP})]", f"lr[resumed at step {STOP} from the state dicts]"),),
-    dashed=(f"lr[resumed at step {STOP} from the state dicts]",),
+    same=((f"lr[InverseSqrtLR(warmup={WARMUP})]", f"lr[resumed at step {STOP}: identical, beneath]"),),
+    dashed=(f"lr[resumed at step {STOP}: identical, beneath]",),
     formula=r"\eta_t = \eta_0 \min\bigl(\tfrac{t+1}{W}, \sqrt{W / (t+1)}\bigr),\ \text{chained: } \times\,\gamma^t",
 )
 

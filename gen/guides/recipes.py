@@ -83,10 +83,7 @@ def comparison(ours_col: str, hf_col: str) -> object:
         return (
             f"Measured on the two runs above: during the warm-up (steps 0 to {W - 1}) the composition is "
             f"one step ahead of transformers' formula, higher {during}; from step {W} on they differ "
-            f"{same}. transformers starts at 0, so its first update is made at rate 0; "
-            f"`LinearLR` cannot start at 0 (`start_factor` must be positive), so the composition starts at "
-            f"the peak over `WARMUP` and reaches the peak one step sooner. For the exact transformers "
-            f"curve, use the `LambdaLR` of the second run."
+            f"{same}. For exactly transformers' curve, use the `LambdaLR` of the second run."
         )
 
     return note

@@ -74,7 +74,7 @@ train(optimizer, scheduler, STEPS - STOP, restarted)
 
 runs = {{
     "lr[uninterrupted]": uninterrupted,
-    "lr[resumed from the checkpoint]": resumed,
+    "lr[resumed from the checkpoint: identical, beneath]": resumed,
     "lr[restarted without it]": restarted,
 }}
 '''),
@@ -82,8 +82,8 @@ runs = {{
         "lr[uninterrupted]": [schedule(t) for t in range(n)],
         "lr[restarted without it]": [schedule(t if t < STOP else t - STOP) for t in range(n)],
     },
-    same=(("lr[uninterrupted]", "lr[resumed from the checkpoint]"),),
-    dashed=("lr[resumed from the checkpoint]",),
+    same=(("lr[uninterrupted]", "lr[resumed from the checkpoint: identical, beneath]"),),
+    dashed=("lr[resumed from the checkpoint: identical, beneath]", "lr[restarted without it]"),
     formula=(
         r"\eta_t = \eta_0\,(0.1 + 0.9\,t/10)\ \text{for}\ t < 10,\quad "
         r"\eta_t = \eta_0 \cdot \tfrac12\bigl(1 + \cos(\pi (t - 10)/50)\bigr)\ \text{after}"
