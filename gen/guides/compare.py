@@ -54,8 +54,8 @@ DECAYS = Plot(
     caption=(
         f"Four decays, each on its own SGD optimizer at lr={LR}, over the same {T} steps: `MultiStepLR` "
         "(milestones 50 and 75, gamma 0.1), `ExponentialLR(gamma=0.955)`, `CosineAnnealingLR(T_max=100)` and "
-        "`PolynomialLR(total_iters=100, power=1.0)`, a straight line to 0. Exponential decay spends most of "
-        "the run at low rates; cosine stays high longest."
+        "`PolynomialLR(total_iters=100, power=1.0)`, a straight line to 0. The step decay keeps the full rate "
+        "for half the run; the exponential one spends most of the run at low rates."
     ),
     code=trace_script("CosineAnnealingLR, ExponentialLR, MultiStepLR, PolynomialLR", DECAY_RUNS),
     twin=lambda n: {
