@@ -116,7 +116,6 @@ SHAPES = Plot(
         "lr[CosineAnnealingWarmRestarts]": [LR * half_cosine((t % 25) / 25) for t in range(n)],
     },
     multiples=alone(SHAPE_RUNS),
-    formula=r"\text{each schedule's closed form, as on its scheduler page}",
 )
 
 

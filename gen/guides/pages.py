@@ -86,6 +86,23 @@ def small_figures(plot: Plot, table: Table) -> list[Figure]:
     ]
 
 
+def small_multiples(guide: Guide, plot: Plot, table: Table) -> list[tuple[str, Figure, str, str]]:
+    """(file stem, figure, alt text, caption) of each column drawn alone, if the plot asks for it."""
+    if not plot.multiples:
+        return []
+    if len(plot.multiples) != len(table.header) - 1:
+        raise CatalogError(
+            f"guide {guide.slug!r} plot {plot.id!r} field 'multiples': {len(plot.multiples)} captions for "
+            f"{len(table.header) - 1} columns; expected one per column"
+        )
+    out = []
+    for i, (small, text) in enumerate(zip(small_figures(plot, table), plot.multiples, strict=True)):
+        values = small.series[0].values
+        alt = f"Line chart: {small.title} alone, from {short(values[0])} to {short(values[-1])}, peak {short(max(values))}."
+        out.append((f"{plot.id}-{i + 1}", small, md_escape(alt), text))
+    return out
+
+
 def alt_text(plot: Plot, table: Table) -> str:
     parts = []
     for name, values in zip(table.header[1:], table.columns[1:], strict=True):
@@ -147,22 +164,11 @@ def build_guide(guide: Guide, site_url: str) -> Built:
         files[f"{base}.py"] = plot.code.encode()
         files[f"{base}.json"] = (json.dumps(doc, indent=2) + "\n").encode()
         w, h = round(fig.size[0] * PX_PER_INCH), round(fig.size[1] * PX_PER_INCH)
-        multiples = []
-        if plot.multiples and len(plot.multiples) != len(table.header) - 1:
-            raise CatalogError(
-                f"guide {guide.slug!r} plot {plot.id!r} field 'multiples': {len(plot.multiples)} captions for "
-                f"{len(table.header) - 1} columns; expected one per column"
-            )
-        for i, (small, text) in enumerate(
-            zip(small_figures(plot, table) if plot.multiples else [], plot.multiples, strict=True)
-        ):
-            stem = f"{plot.id}-{i + 1}"
+        multiples = small_multiples(guide, plot, table)
+        for stem, small, _, _ in multiples:
             for theme in ("light", "dark"):
                 jobs.append((small, theme))
                 names.append(f"{folder}/{stem}.{theme}.svg")
-            values = small.series[0].values
-            alt = f"Line chart: {small.title} alone, from {short(values[0])} to {short(values[-1])}, peak {short(max(values))}."
-            multiples.append((stem, md_escape(alt), text))
         permalink = f"{absolute(site_url, f'{folder}/index.md')}#{plot.id}"
         views[plot.id] = PlotView(
             plot,
@@ -175,7 +181,7 @@ def build_guide(guide: Guide, site_url: str) -> Built:
             urls,
             table.warnings,
             plot.note(dict(zip(table.header, table.columns, strict=True))) if plot.note else "",
-            tuple(multiples),
+            tuple((stem, alt, text) for stem, _, alt, text in multiples),
         )
     traps = [TrapView(t, run_trap(guide.slug, t), f"{folder}/index.md", guide.title) for t in guide.traps]
     page = f"{folder}/index.md"
