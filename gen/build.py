@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import platform
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.metadata import version
 from typing import Protocol
 
@@ -18,6 +18,10 @@ from gen.data import csv_text, data_index, sidecar, snippet
 from gen.explore import FILE as EXPLORE_FILE
 from gen.explore import data_file, index_item, run_grid
 from gen.explore import view as explore_view
+from gen.guides import GUIDES as GUIDE_PAGES
+from gen.guides import PITFALLS
+from gen.guides.pages import CatalogPitfall, build_guide, guide_page, pitfalls_page
+from gen.guides.validate import check_guides
 from gen.math import katex_version
 from gen.model import Entry
 from gen.pages import (
@@ -85,8 +89,10 @@ def generate(
 def _generate(writer: Writer, entries: tuple[Entry, ...], jobs: Renderer, site_url: str) -> Summary:
     start = time.perf_counter()
     check_catalog(entries, [f for f, _ in FAMILIES])
+    check_guides((*GUIDE_PAGES, PITFALLS))
     files: dict[str, bytes] = {}
     names, pages, cards, every_trace, every_check = [], [], [], [], []
+    gathered: list[CatalogPitfall] = []
     worst, cases = 0.0, 0
     for entry in entries:
         folder = f"schedulers/{entry.slug}"
@@ -115,6 +121,7 @@ def _generate(writer: Writer, entries: tuple[Entry, ...], jobs: Renderer, site_u
         grid = run_grid(entry)  # the Explore panel: one torch run per setting, published as data
         files[f"{folder}/{EXPLORE_FILE}"] = (explore := data_file(entry, grid)).encode()
         panel = explore_view(entry, grid, explore)
+        gathered += [CatalogPitfall(entry, v.pitfall, v.message) for v in pitfalls]
         pages.append((f"{folder}/index.md", scheduler_page(entry, figures, checks, pitfalls, panel), entry))
         # The link-preview image: the first figure as a PNG, which every card renderer shows.
         jobs.append((card(figure_for(traces[0], f"{entry.name}: {entry.cases[0].title}")), "card"))
@@ -126,12 +133,26 @@ def _generate(writer: Writer, entries: tuple[Entry, ...], jobs: Renderer, site_u
         w, h = thumb.size
         alt = md_escape(f"Thumbnail: the learning rate under {entry.name}")
         cards.append(Card(entry, f"{folder}/index.md", f"{folder}/thumb", alt, round(w * 96), round(h * 96)))
+    guides = [build_guide(g, site_url) for g in (*GUIDE_PAGES, PITFALLS)]
+    for built in guides:  # their figures join the same render batch
+        for job in built.jobs:
+            jobs.append(job)
+        names += built.names
+        files.update(built.files)
     svgs, cached = jobs.finish()
     files.update(zip(names, svgs, strict=True))
     for path, text, _ in pages:
         files[path] = text.encode()
-    files["index.md"] = home_page(FAMILIES, cards).encode()
-    files["SUMMARY.md"] = nav(FAMILIES, entries, GUIDES).encode()
+    catalog = {f"{c.entry.name}/{c.pitfall.id}": c for c in gathered}
+    for guide, built in zip(GUIDE_PAGES, guides, strict=False):
+        files[built.page] = guide_page(guide, built, catalog).encode()
+    titles = {f"schedulers/{e.slug}": e.name for e in entries} | {f"guides/{g.slug}": g.title for g in GUIDE_PAGES}
+    own = [replace(t, see_title=titles.get(t.trap.see.rsplit("/", 1)[0], "")) for t in guides[-1].traps]
+    traps = [t for b in guides[:-1] for t in b.traps]
+    files[guides[-1].page] = pitfalls_page(PITFALLS, traps, gathered, own).encode()
+    files["index.md"] = home_page(FAMILIES, cards, (*GUIDE_PAGES, PITFALLS)).encode()
+    guide_nav = [(g.title, f"guides/{g.slug}/index.md") for g in (*GUIDE_PAGES, PITFALLS)]
+    files["SUMMARY.md"] = nav(FAMILIES, entries, GUIDES, guide_nav).encode()
     files["data/index.md"] = data_page(every_trace).encode()
     files[DATA_INDEX] = data_index(every_trace, site_url, [index_item(e, site_url) for e in entries]).encode()
     versions = Versions(
@@ -142,6 +163,8 @@ def _generate(writer: Writer, entries: tuple[Entry, ...], jobs: Renderer, site_u
         writer.write(path, data)
     for path, _, entry in pages:
         writer.edit_path(path, SOURCES[entry.name])
+    for guide, built in zip((*GUIDE_PAGES, PITFALLS), guides, strict=True):
+        writer.edit_path(built.page, guide.source)
     summary = Summary(len(entries), cases, len(names), cached, time.perf_counter() - start, worst)
     log.info(summary.line())
     return summary

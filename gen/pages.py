@@ -219,24 +219,33 @@ class Card:
     height: int
 
 
-def home_page(families: Sequence[tuple[str, str]], cards: Sequence[Card]) -> str:
+def home_page(families: Sequence[tuple[str, str]], cards: Sequence[Card], guides: Sequence[object] = ()) -> str:
     grouped = [(f, title, [c for c in cards if c.entry.family == f]) for f, title in families]
     first = cards[0].entry
     return ENV.get_template("home.md.j2").render(
         families=[g for g in grouped if g[2]],
+        guides=guides,
         torch=torch_version(),
         image=f"{folder(first)}/card.png",
     )
 
 
-def nav(families: Sequence[tuple[str, str]], entries: Sequence[Entry], extra: Sequence[tuple[str, str]] = ()) -> str:
-    """A literate-nav SUMMARY.md: home, then schedulers by family, then hand-written pages."""
+def nav(
+    families: Sequence[tuple[str, str]],
+    entries: Sequence[Entry],
+    extra: Sequence[tuple[str, str]] = (),
+    guides: Sequence[tuple[str, str]] = (),
+) -> str:
+    """A literate-nav SUMMARY.md: home, schedulers by family, the guides, then the utility pages."""
     lines = ["* [Home](index.md)", "* Schedulers"]
     for family, title in families:
         members = [e for e in entries if e.family == family]
         if members:
             lines.append(f"    * {title}")
             lines += [f"        * [{e.name}](schedulers/{e.slug}/index.md)" for e in members]
+    if guides:
+        lines.append("* Guides")
+        lines += [f"    * [{title}]({path})" for title, path in guides]
     lines += [f"* [{title}]({path})" for title, path in extra]
     return "\n".join(lines) + "\n"
 

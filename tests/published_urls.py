@@ -15,14 +15,14 @@ import sys
 from pathlib import Path
 
 LIST = Path(__file__).with_name("published_urls.txt")
-FILES = {".svg", ".png", ".csv", ".json", ".py"}  # under schedulers/ and data/
+FILES = {".svg", ".png", ".csv", ".json", ".py"}  # under schedulers/, guides/ and data/
 
 
 def published(site: Path) -> set[str]:
     """Paths from the site root: `/schedulers/step-lr/` for a page, `/data/index.json` for a file."""
     pages = {p.parent.relative_to(site).as_posix() for p in site.rglob("index.html")}
     urls = {"/" if f == "." else f"/{f}/" for f in pages}
-    for folder in ("schedulers", "data"):
+    for folder in ("schedulers", "guides", "data"):
         urls |= {f"/{p.relative_to(site).as_posix()}" for p in (site / folder).rglob("*") if p.suffix in FILES}
     return urls
 

@@ -1,0 +1,11 @@
+"""The teaching half of the atlas: one module per guide; the order here is the nav's order.
+
+The pitfalls page (gen.guides.pitfalls) is last: it gathers the traps of every guide and the
+pitfalls of every scheduler page, and adds its own.
+"""
+
+from gen.guides import compare, custom, pitfalls, recipes, resume, stepping
+from gen.guides.model import Guide
+
+GUIDES: tuple[Guide, ...] = (stepping.GUIDE, resume.GUIDE, recipes.GUIDE, custom.GUIDE, compare.GUIDE)
+PITFALLS: Guide = pitfalls.GUIDE

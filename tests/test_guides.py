@@ -1,0 +1,311 @@
+"""The guides: every figure's script against its twin and in a clean interpreter, the resume and
+state-dict round trips, captured messages, and the pitfalls page gathering every pitfall."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import html
+import io
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import torch
+
+from gen.catalog import ENTRIES
+from gen.guides import GUIDES, PITFALLS, recipes, resume
+from gen.guides.inverse_sqrt import InverseSqrtLR
+from gen.guides.run import check_plot, run_plot, run_trap
+from gen.verify import TOLERANCE
+
+ALL = (*GUIDES, PITFALLS)
+PLOTS = [(g, p) for g in ALL for p in g.plots]
+PLOT_IDS = [f"{g.slug}-{p.id}" for g, p in PLOTS]
+TRAPS = [(g, t) for g in ALL for t in g.traps]
+TRAP_IDS = [f"{g.slug}-{t.id}" for g, t in TRAPS]
+ALLOWED_IMPORTS = {"torch", *sys.stdlib_module_names}
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return {(g.slug, p.id): run_plot(g, p) for g, p in PLOTS}
+
+
+@pytest.mark.parametrize(("guide", "plot"), PLOTS, ids=PLOT_IDS)
+def test_twin_matches_torch(guide, plot, tables):
+    """Every column of every guide figure against its twin (or its identical partner)."""
+    table = tables[guide.slug, plot.id]
+    assert check_plot(guide, plot, table) <= TOLERANCE
+    checked = set(plot.twin(len(table.columns[0]))) | {c for pair in plot.same for c in pair}
+    assert checked == set(table.header[1:])
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("guide-scripts")
+
+    def run(item):
+        guide, plot = item
+        path = folder / f"{guide.slug}-{plot.id}.py"
+        path.write_text(plot.code)
+        done = subprocess.run(
+            [sys.executable, "-I", str(path)], capture_output=True, text=True, cwd=folder, timeout=300
+        )
+        return (guide.slug, plot.id), done
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(pool.map(run, PLOTS))
+
+
+@pytest.mark.parametrize(("guide", "plot"), PLOTS, ids=PLOT_IDS)
+def test_script_prints_the_published_csv(guide, plot, tables, outputs):
+    """The Reproduce script, alone in a clean interpreter, prints exactly the figure's data."""
+    done = outputs[guide.slug, plot.id]
+    assert done.returncode == 0, done.stderr[-2000:]
+    if plot.warns:
+        assert plot.warns in done.stderr
+    else:
+        assert done.stderr == ""
+    assert done.stdout == tables[guide.slug, plot.id].csv
+
+
+@pytest.mark.parametrize(("guide", "plot"), PLOTS, ids=PLOT_IDS)
+def test_script_needs_only_torch(guide, plot):
+    roots = set()
+    for node in ast.walk(ast.parse(plot.code)):
+        if isinstance(node, ast.Import):
+            roots |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            roots.add((node.module or "").split(".")[0])
+    assert roots <= ALLOWED_IMPORTS
+
+
+def test_resumed_run_is_the_uninterrupted_run(tables):
+    table = tables["resume", "resume"]
+    assert table.column("lr[resumed from the checkpoint: identical, beneath]") == table.column("lr[uninterrupted]")
+    # ...and the run restarted without the checkpoint is not: the comparison can fail.
+    assert table.column("lr[restarted without it]") != table.column("lr[uninterrupted]")
+
+
+def test_resume_check_fails_when_the_runs_differ(tables):
+    table = tables["resume", "resume"]
+    i = table.header.index("lr[resumed from the checkpoint: identical, beneath]")
+    bad = list(table.columns[i])
+    bad[40] *= 1 + 1e-15
+    broken = dataclasses.replace(table, columns=(*table.columns[:i], tuple(bad), *table.columns[i + 1 :]))
+    with pytest.raises(Exception, match=r"guide 'resume' plot 'resume' field 'same'.*at step 40"):
+        check_plot(resume.GUIDE, resume.RESUME, broken)
+
+
+def run(optimizer, scheduler, steps):
+    used = []
+    for _ in range(steps):
+        used.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        scheduler.step()
+    return used
+
+
+def new_optimizer():
+    return torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1, momentum=0.9)
+
+
+def test_custom_scheduler_state_dict_round_trip():
+    opt = new_optimizer()
+    straight = run(opt, InverseSqrtLR(opt, warmup=7), 50)
+    opt = new_optimizer()
+    sched = InverseSqrtLR(opt, warmup=7)
+    first = run(opt, sched, 23)
+    buffer = io.BytesIO()
+    torch.save({"optimizer": opt.state_dict(), "scheduler": sched.state_dict()}, buffer)
+    buffer.seek(0)
+    state = torch.load(buffer)
+    assert state["scheduler"]["warmup"] == 7 and state["scheduler"]["last_epoch"] == 23
+    opt = new_optimizer()
+    sched = InverseSqrtLR(opt, warmup=99)  # the loaded state overrides the constructor's arguments
+    opt.load_state_dict(state["optimizer"])
+    sched.load_state_dict(state["scheduler"])
+    assert first + run(opt, sched, 27) == straight
+
+
+def test_custom_scheduler_closed_form_agrees_with_chainable():
+    opt = new_optimizer()
+    sched = InverseSqrtLR(opt, warmup=5)
+    for t in range(1, 40):
+        opt.step()
+        sched.step()
+        (closed,) = sched._get_closed_form_lr()
+        assert abs(sched.get_last_lr()[0] - closed) <= 1e-15, t
+    with pytest.raises(ValueError, match="warmup must be at least 1"):
+        InverseSqrtLR(new_optimizer(), warmup=0)
+
+
+@pytest.mark.parametrize("plot", [p for p in recipes.GUIDE.plots if p.note], ids=lambda p: p.id)
+def test_transformers_claims(plot, tables):
+    """What the page says of each composition against transformers' formula, measured on torch."""
+    table = tables["warm-up", plot.id]
+    ours, theirs = table.columns[1], table.columns[2]
+    assert "transformers" in table.header[2]
+    for t in range(recipes.W):
+        assert abs((ours[t] - theirs[t]) - recipes.LR / recipes.W) <= 1e-15, t
+    assert theirs[0] == 0.0
+    assert max(abs(a - b) for a, b in zip(ours[recipes.W :], theirs[recipes.W :], strict=True)) <= 1e-15
+
+
+@pytest.mark.parametrize(("guide", "trap"), TRAPS, ids=TRAP_IDS)
+def test_trap_message_captured(guide, trap):
+    message = run_trap(guide.slug, trap)
+    assert message.strip()
+    if trap.expect:
+        kind, _, text = message.partition(": ")
+        assert kind == trap.expect and text.strip()
+
+
+def page_text(site, path):
+    return html.unescape((site / path / "index.html").read_text())
+
+
+@pytest.mark.parametrize(("guide", "trap"), TRAPS, ids=TRAP_IDS)
+def test_trap_on_its_guide_and_the_pitfalls_page(site, guide, trap):
+    message = run_trap(guide.slug, trap)
+    first_line = message.splitlines()[0]
+    for path in {f"guides/{guide.slug}", "guides/pitfalls"}:
+        text = page_text(site, path)
+        assert f'id="{trap.id}"' in text, path
+        assert first_line in text, path
+
+
+@pytest.mark.parametrize("entry", [e for e in ENTRIES if e.pitfalls], ids=lambda e: e.name)
+def test_every_catalog_pitfall_on_the_pitfalls_page(site, entry):
+    from gen.pitfalls import capture
+
+    text = page_text(site, "guides/pitfalls")
+    for pitfall in entry.pitfalls:
+        assert f'id="{entry.slug}-{pitfall.id}"' in text
+        assert capture(entry, pitfall).splitlines()[0] in text
+        assert f"../../schedulers/{entry.slug}/#{pitfall.id}" in text
+
+
+def test_required_pitfalls_present(site):
+    """The issue's list: each has an anchor on the pitfalls page."""
+    text = page_text(site, "guides/pitfalls")
+    for anchor in (
+        "stepping-order",
+        "verbose",
+        "initial-lr",
+        "one-cycle-lr-past-total-steps",
+        "reduce-lr-on-plateau-no-metric",
+        "cyclic-lr-no-momentum",
+        "cyclic-overwrite",
+        "sequential-lr-milestone-count",
+        "shared-optimizer",
+        "duplicate-milestones",
+        "past-t-max",
+        "t-max-unit",
+    ):
+        assert f'id="{anchor}"' in text, anchor
+
+
+@pytest.mark.parametrize("guide", ALL, ids=lambda g: g.slug)
+def test_guide_page(site, guide):
+    text = (site / "guides" / guide.slug / "index.html").read_text()
+    assert "<h1 id=" in text
+    for plot in guide.plots:
+        assert f'id="{plot.id}"' in text
+        for theme in ("light", "dark"):
+            assert f'src="{plot.id}.{theme}.svg#only-{theme}"' in text
+            assert (site / "guides" / guide.slug / f"{plot.id}.{theme}.svg").stat().st_size > 0
+        for suffix in ("csv", "json", "py"):
+            assert (site / "guides" / guide.slug / f"{plot.id}.{suffix}").stat().st_size > 0
+        assert plot.caption.split("`")[0].strip()[:30] in html.unescape(text)
+    assert text.count("Checked against torch") == len(guide.plots)
+
+
+def test_guides_in_nav_before_utility_pages(site):
+    text = (site / "index.html").read_text()
+    nav = text[text.index('class="md-nav md-nav--primary"') :]
+    assert nav.index("Pitfalls") < nav.index("Data files")
+    for guide in ALL:
+        assert f'href="guides/{guide.slug}/"' in text  # the home page links every guide
+
+
+# Bad input: a broken guide stops the build, naming the guide, the figure or trap, and the field.
+TINY = 'print("step,lr[a]")\nprint("0,0.1")\nprint("1,0.05")\n'
+GOOD = resume.GUIDE
+
+
+def tiny(**changes):
+    from gen.guides.model import Plot
+
+    fields = {"id": "tiny", "title": "t", "caption": "c", "code": TINY, "twin": lambda n: {"lr[a]": [0.1, 0.05][:n]}}
+    return Plot(**(fields | changes))
+
+
+BAD_PLOTS = {
+    "no twin for a column": (tiny(twin=lambda n: {}), r"plot 'tiny': column 'lr\[a\]' has no twin"),
+    "twin for a missing column": (
+        tiny(twin=lambda n: {"lr[a]": [0.1, 0.05], "lr[b]": [0, 0]}),
+        r"plot 'tiny' field 'twin': predicts column 'lr\[b\]'",
+    ),
+    "wrong twin": (
+        tiny(twin=lambda n: {"lr[a]": [0.1, 0.06]}),
+        r"plot 'tiny' column 'lr\[a\]': the twin disagrees with torch at step 1",
+    ),
+    "script raises": (tiny(code="raise RuntimeError('boom')"), r"plot 'tiny' field 'code': raised RuntimeError: boom"),
+    "not CSV": (tiny(code="print('hello')"), r"plot 'tiny' field 'code'.*expected CSV with a 'step' column"),
+    "unexpected warning": (
+        tiny(code="import warnings\nwarnings.warn('careful')\n" + TINY),
+        r"plot 'tiny': torch warned 'UserWarning: careful'",
+    ),
+    "missing warning": (tiny(warns="never"), r"plot 'tiny' field 'warns'"),
+}
+
+
+@pytest.mark.parametrize(("plot", "pattern"), BAD_PLOTS.values(), ids=BAD_PLOTS)
+def test_bad_plot_named(plot, pattern):
+    from gen.guides.pages import build_guide
+    from gen.model import CatalogError
+
+    guide = dataclasses.replace(GOOD, plots=(plot,), traps=())
+    with pytest.raises(CatalogError, match=rf"guide 'resume' {pattern}"):
+        build_guide(guide, "http://example.org/")
+
+
+def test_bad_multiples_named():
+    from gen.guides.pages import build_guide
+    from gen.model import CatalogError
+
+    guide = dataclasses.replace(GOOD, plots=(tiny(multiples=("one", "two")),), traps=())
+    with pytest.raises(CatalogError, match=r"plot 'tiny' field 'multiples': 2 captions for 1 columns"):
+        build_guide(guide, "http://example.org/")
+
+
+BAD_TRAPS = {
+    "wrong class": ({"expect": "ValueError", "code": "raise KeyError('x')"}, r"field 'expect': 'ValueError'"),
+    "silent prints nothing": ({"expect": None, "code": "x = 1"}, r"printed nothing"),
+    "silent raises": ({"expect": None, "code": "raise ValueError('no')"}, r"silent trap's code gave ValueError: no"),
+}
+
+
+@pytest.mark.parametrize(("changes", "pattern"), BAD_TRAPS.values(), ids=BAD_TRAPS)
+def test_bad_trap_named(changes, pattern):
+    from gen.model import CatalogError
+
+    trap = dataclasses.replace(resume.INITIAL_LR, id="bad", **changes)
+    with pytest.raises(CatalogError, match=rf"guide 'resume' trap 'bad'.*{pattern}"):
+        run_trap("resume", trap)
+
+
+def test_duplicate_anchors_named():
+    from gen.guides.validate import check_guides
+    from gen.model import CatalogError
+
+    twin = dataclasses.replace(PITFALLS, slug="other", traps=(resume.INITIAL_LR,))
+    with pytest.raises(CatalogError, match=r"guide 'other' trap 'initial-lr': id also used in guide 'resume'"):
+        check_guides((resume.GUIDE, twin))
+    with pytest.raises(CatalogError, match=r"guide 'resume' field 'slug': used twice"):
+        check_guides((resume.GUIDE, resume.GUIDE))
+    with pytest.raises(CatalogError, match=r"guide 'resume' field 'template'"):
+        check_guides((dataclasses.replace(resume.GUIDE, template="nope.md.j2"),))
