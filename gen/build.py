@@ -16,7 +16,7 @@ from typing import Protocol
 from gen.catalog import ENTRIES, FAMILIES, SOURCES
 from gen.data import csv_text, data_index, sidecar, snippet
 from gen.explore import FILE as EXPLORE_FILE
-from gen.explore import data_file, index_item, run_grid
+from gen.explore import case_for, data_file, index_item, run_grid
 from gen.explore import view as explore_view
 from gen.guides import GUIDES as GUIDE_PAGES
 from gen.guides import PITFALLS
@@ -39,7 +39,7 @@ from gen.pages import (
 from gen.pitfalls import capture
 from gen.plot import Renderer, card, figure_for, thumbnail
 from gen.publish import DATA_INDEX, DEFAULT_SITE_URL
-from gen.run import run_case, torch_version
+from gen.run import prefetch, run_case, torch_version
 from gen.validate import check_catalog
 from gen.verify import verify
 
@@ -90,6 +90,8 @@ def _generate(writer: Writer, entries: tuple[Entry, ...], jobs: Renderer, site_u
     start = time.perf_counter()
     check_catalog(entries, [f for f, _ in FAMILIES])
     check_guides((*GUIDE_PAGES, PITFALLS))
+    grids = {e.name: [case_for(e, values) for values in e.explore.grid()] for e in entries if e.explore}
+    prefetch([(e, c) for e in entries for c in (*e.cases, *grids.get(e.name, ()))], jobs.workers)
     files: dict[str, bytes] = {}
     names, pages, cards, every_trace, every_check = [], [], [], [], []
     gathered: list[CatalogPitfall] = []
