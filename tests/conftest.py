@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -84,3 +87,29 @@ def subpath_root(tmp_path_factory: pytest.TempPathFactory, site: Path, site_cach
 def is_redirect(page: Path) -> bool:
     """A short link's page (mkdocs-redirects): a meta refresh to the canonical page."""
     return 'http-equiv="refresh"' in page.read_text()
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(site: Path):
+    """The built site at the address it was built for (instant navigation needs it)."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", PORT), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, driven by Playwright."""
+    from chromium import ARGS, EXECUTABLE
+
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=EXECUTABLE, args=ARGS)
+        yield b
+        b.close()

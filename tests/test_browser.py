@@ -9,10 +9,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from chromium import ARGS
-from chromium import EXECUTABLE as CHROMIUM
 
-from conftest import PORT, SUB_PORT, SUB_URL, is_redirect
+from conftest import SUB_PORT, SUB_URL, Quiet, is_redirect
 from gen.catalog import ENTRIES
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -35,27 +33,6 @@ IMAGES = """async () => {
   await Promise.all(imgs.map(i => i.complete ? null : new Promise(r => { i.onload = i.onerror = r; })));
   return imgs.map(i => [i.getAttribute('src'), i.naturalWidth]);
 }"""
-
-
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def server(site):
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", PORT), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def all_pages(site: Path) -> list[str]:

@@ -3,15 +3,11 @@ nothing leaves the origin, axe is clean, a phone fits it, the keyboard drives it
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from test_browser import AXE, Quiet, open_page
+from test_browser import AXE, open_page
 
-from conftest import PORT
 from gen.catalog import ENTRIES
 from gen.explore import case_for, start_index
 from gen.run import run_torch
@@ -21,23 +17,6 @@ TOLERANCE = 1e-9
 BY_NAME = {e.name: e for e in ENTRIES}
 DRAWN = """() => [...document.querySelectorAll('.atlas-x-chart')].map(svg =>
   svg.querySelector('path[data-now]').dataset.y.split(',').map(Number))"""
-
-
-@pytest.fixture(scope="module")
-def server(site):
-    """The site at the address it was built for (instant navigation needs it)."""
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", PORT), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=__import__("chromium").EXECUTABLE, args=__import__("chromium").ARGS)
-        yield b
-        b.close()
 
 
 def start(entry) -> dict:

@@ -12,6 +12,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from test_bad_input import Recorder
 
 from gen.build import generate
 from gen.catalog import ENTRIES
@@ -144,17 +145,6 @@ BROKEN = {
         r"ReduceLROnPlateau field 'explore', setting factor=2\.0: torch rejected the arguments .* ValueError: Factor should be < 1\.0\.",
     ),
 }
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.files: dict[str, bytes] = {}
-
-    def write(self, path: str, data: bytes) -> None:
-        self.files[path] = data
-
-    def edit_path(self, path: str, source: str) -> None:
-        pass
 
 
 @pytest.mark.parametrize("what", list(BROKEN))
