@@ -3,6 +3,7 @@ nothing leaves the origin, axe is clean, a phone fits it, the keyboard drives it
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -177,7 +178,8 @@ def test_instant_navigation_mounts_the_next_pages_panel(server, browser):
     page = opened(browser, f"{server}/schedulers/{first.slug}/")
     page.evaluate("window.__still_here = true")
     page.click(f'a.md-nav__link[href$="{second.slug}/"]')
-    page.wait_for_url(f"**/schedulers/{second.slug}/")
+    # Material's anchor tracking may add the hash of a heading while the new page settles.
+    page.wait_for_url(re.compile(rf".*/schedulers/{second.slug}/(#[\w-]+)?$"))
     page.click(".atlas-explore summary")
     page.wait_for_selector(".atlas-explore[data-ready=true]")
     assert page.evaluate("window.__still_here === true")
