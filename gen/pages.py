@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import jinja2
 
+from gen import cache
 from gen.data import FLAT, scheduler_call, source
 from gen.explore import ExploreView
 from gen.model import Case, Entry, Trace
@@ -54,11 +55,16 @@ class FigureView:
         them when the reader opens Reproduce: seven highlighted scripts in the page's DOM were 40 %
         of its elements, and the slowest part of loading it on a phone. (An inert <script> data
         block would be lighter, but Material's instant navigation drops it.)"""
+        name = f"highlight/{cache.key('pygments', cache.library_version('pygments'), self.code)}.html"
+        if (stored := cache.get(name)) is not None:  # a warm rebuild: highlighting was its slowest step
+            return stored.decode()
         from pygments import highlight
         from pygments.formatters import HtmlFormatter
         from pygments.lexers import PythonLexer
 
-        return highlight(self.code, PythonLexer(), HtmlFormatter(nowrap=True))
+        spans = highlight(self.code, PythonLexer(), HtmlFormatter(nowrap=True))
+        cache.put(name, spans.encode())
+        return spans
 
 
 @dataclass(frozen=True)

@@ -241,7 +241,6 @@
     const { signal } = stop;
     const root = document.querySelector(".atlas-explore[data-explore]");
     if (!root) return;
-    root.hidden = false;
     const details = root.querySelector("details");
     const want = wanted(root.dataset.args.split(" "));
     let loading = null;
