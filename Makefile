@@ -26,6 +26,7 @@ test: setup chromium
 bench: setup chromium
 	test -x .cache/lighthouse/node_modules/.bin/lighthouse || npm install --prefix .cache/lighthouse --no-save --no-audit --no-fund lighthouse@13.5.0
 	$(PY) tests/benchmark.py
+	$(PY) tests/bench_explore.py
 
 lint: setup
 	$(VENV)/bin/ruff check gen tests
