@@ -6,6 +6,7 @@ only at the end, so a failure leaves nothing half-written.
 
 from __future__ import annotations
 
+import json
 import logging
 import platform
 import time
@@ -25,6 +26,7 @@ from gen.guides.validate import check_guides
 from gen.math import katex_version
 from gen.model import Entry
 from gen.pages import (
+    HIGHLIGHT,
     Card,
     PitfallView,
     Versions,
@@ -119,6 +121,8 @@ def _generate(writer: Writer, entries: tuple[Entry, ...], jobs: Renderer, site_u
             files[f"{base}.py"] = code.encode()
             files[f"{base}.json"] = sidecar(trace, code, links).encode()
             figures.append(figure_view(trace, figure, code, site_url))
+        spans = {f.case.id: f.code_html for f in figures}
+        files[f"{folder}/{HIGHLIGHT}"] = json.dumps(spans, sort_keys=True, separators=(",", ":")).encode()
         pitfalls = [PitfallView(p, capture(entry, p)) for p in entry.pitfalls]
         grid = run_grid(entry)  # the Explore panel: one torch run per setting, published as data
         files[f"{folder}/{EXPLORE_FILE}"] = (explore := data_file(entry, grid)).encode()

@@ -37,6 +37,10 @@ def get(name: str) -> bytes | None:
         return None
 
 
+def has(name: str) -> bool:
+    return (folder() / name).is_file()
+
+
 def put(name: str, data: bytes) -> None:
     """Write a unique temporary file, then rename: a reader never sees half a file, and
     concurrent writers (forked workers, test threads) never share a temporary file."""

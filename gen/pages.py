@@ -39,6 +39,9 @@ class Embed:
     html: str
 
 
+HIGHLIGHT = "highlight.json"  # beside each scheduler page: {case id: highlighted spans}
+
+
 @dataclass(frozen=True)
 class FigureView:
     case: Case
@@ -51,10 +54,10 @@ class FigureView:
 
     @property
     def code_html(self) -> str:
-        """The script as Pygments' highlighted spans. The page carries them in an attribute and shows
-        them when the reader opens Reproduce: seven highlighted scripts in the page's DOM were 40 %
-        of its elements, and the slowest part of loading it on a phone. (An inert <script> data
-        block would be lighter, but Material's instant navigation drops it.)"""
+        """The script as Pygments' highlighted spans, published per page in `HIGHLIGHT` and put in
+        place when the reader opens Reproduce. In the page they were 40 % of its DOM (highlighted)
+        or of its HTML (in an attribute, which MkDocs' Markdown and search then parsed on every
+        build); an inert <script> data block is dropped by Material's instant navigation."""
         name = f"highlight/{cache.key('pygments', cache.library_version('pygments'), self.code)}.html"
         if (stored := cache.get(name)) is not None:  # a warm rebuild: highlighting was its slowest step
             return stored.decode()

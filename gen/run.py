@@ -32,6 +32,7 @@ def scheduler_class(name: str, module: str = SCHEDULERS) -> type:
     return getattr(importlib.import_module(module), name)
 
 
+@functools.cache  # read a thousand times per build; callers must not change the dict
 def parameters(name: str, module: str = SCHEDULERS) -> dict[str, str | None]:
     """The constructor's parameters in order, each with the repr of its default (None: required).
 
@@ -211,7 +212,7 @@ def prefetch(work: Sequence[tuple[Entry, Case]], workers: int | None = None) -> 
     A case that fails in a worker is left alone: `run_case` runs it again and reports it."""
     global _PENDING
     workers = workers or os.cpu_count() or 1
-    missing = [(e, c) for e, c in work if cache.get(trace_key(e, c)) is None]
+    missing = [(e, c) for e, c in work if not cache.has(trace_key(e, c))]
     if workers < 2 or len(missing) < 2 * workers:
         return 0
     _fill_one(*missing[0])  # here first: torch's first optimizer imports its compiler stack

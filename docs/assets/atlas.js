@@ -9,19 +9,27 @@ const name = () => {
 name();
 new MutationObserver(name).observe(document.body, { childList: true, subtree: true });
 
-// Reproduce scripts arrive as plain text and are coloured when first opened: the highlighted
-// spans wait in an attribute of a hidden <div> after each one (see gen/pages.py, code_html).
+// Reproduce scripts arrive as plain text and are coloured when first opened, with Pygments'
+// spans from the page's highlight.json (see gen/pages.py, code_html). Without it (a file://
+// copy) they stay plain text.
+const highlights = new Map(); // URL -> Promise of {case id: spans}, fetched once per page
+const spansFor = (url) => {
+  if (!highlights.has(url)) {
+    highlights.set(url, fetch(url).then((r) => (r.ok ? r.json() : {})).catch(() => ({})));
+  }
+  return highlights.get(url);
+};
 const colour = () => {
   document.querySelectorAll("div[data-atlas-code]").forEach((data) => {
     const details = data.previousElementSibling;
     const code = details?.querySelector("pre > code");
     if (!code || details.dataset.atlasColoured) return;
     details.dataset.atlasColoured = "pending";
-    details.addEventListener("toggle", () => {
-      if (details.open && details.dataset.atlasColoured === "pending") {
-        code.innerHTML = data.dataset.atlasCode;
-        details.dataset.atlasColoured = "done";
-      }
+    details.addEventListener("toggle", async () => {
+      if (!details.open || details.dataset.atlasColoured !== "pending") return;
+      details.dataset.atlasColoured = "done";
+      const spans = (await spansFor(new URL("highlight.json", location.href).href))[data.dataset.atlasCode];
+      if (spans) code.innerHTML = spans;
     });
   });
 };
