@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 import types
@@ -20,10 +21,12 @@ from gen.twins import TWINS
 _HINT_NAMES = {"Callable": Callable, "Iterable": Iterable, "Sequence": Sequence}
 
 
+@functools.cache  # asked once per argument in the catalog: a thousand times
 def signature(name: str, module: str) -> inspect.Signature:
     return inspect.signature(scheduler_class(name, module))
 
 
+@functools.cache
 def hints(name: str, module: str) -> dict[str, Any]:
     from torch.optim import Optimizer  # swa_utils names it only under TYPE_CHECKING
 
