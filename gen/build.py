@@ -6,6 +6,7 @@ only at the end, so a failure leaves nothing half-written.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import platform
@@ -61,6 +62,11 @@ class Writer(Protocol):
     def edit_path(self, path: str, source: str) -> None: ...
 
 
+# A writer may also take a drawing still under way, `write_later(path, fetch)`, and call `fetch()`
+# for its bytes when it needs them (gen_pages.py: MkDocs, after rendering the pages). Writers
+# without it get the bytes at once.
+
+
 @dataclass(frozen=True)
 class Summary:
     schedulers: int
@@ -84,8 +90,9 @@ def generate(
     jobs = Renderer(workers)  # draws in the background as figures are appended
     try:
         return _generate(writer, entries, jobs, site_url)
-    finally:
+    except BaseException:
         jobs.close()  # a failed build leaves no worker behind (mkdocs serve lives on)
+        raise
 
 
 def _generate(writer: Writer, entries: tuple[Entry, ...], jobs: Renderer, site_url: str) -> Summary:
@@ -145,8 +152,6 @@ def _generate(writer: Writer, entries: tuple[Entry, ...], jobs: Renderer, site_u
             jobs.append(job)
         names += built.names
         files.update(built.files)
-    svgs, cached = jobs.finish()
-    files.update(zip(names, svgs, strict=True))
     for path, text, _ in pages:
         files[path] = text.encode()
     catalog = {f"{c.entry.name}/{c.pitfall.id}": c for c in gathered}
@@ -167,10 +172,18 @@ def _generate(writer: Writer, entries: tuple[Entry, ...], jobs: Renderer, site_u
     files["status.md"] = status_page(versions, every_check, len(entries)).encode()
     for path, data in sorted(files.items()):
         writer.write(path, data)
+    later = getattr(writer, "write_later", None)
+    for i, path in enumerate(names):
+        if later:
+            later(path, functools.partial(jobs.get, i))
+        else:
+            writer.write(path, jobs.get(i))
+    if not names:
+        jobs.close()
     for path, _, entry in pages:
         writer.edit_path(path, SOURCES[entry.name])
     for guide, built in zip((*GUIDE_PAGES, PITFALLS), guides, strict=True):
         writer.edit_path(built.page, guide.source)
-    summary = Summary(len(entries), cases, len(names), cached, time.perf_counter() - start, worst)
+    summary = Summary(len(entries), cases, len(names), jobs.cached, time.perf_counter() - start, worst)
     log.info(summary.line())
     return summary

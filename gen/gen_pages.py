@@ -4,6 +4,7 @@ It drops cached `gen` modules first so that `mkdocs serve` picks up edits to gen
 """
 
 import sys
+from collections.abc import Callable
 
 for name in [m for m in sys.modules if m == "gen" or m.startswith("gen.")]:
     del sys.modules[name]
@@ -23,6 +24,18 @@ class GenFilesWriter:
 
     def write(self, path: str, data: bytes) -> None:
         self.editor._files[path] = File.generated(self.editor.config, path, content=data)  # the editor's own table
+
+    def write_later(self, path: str, fetch: Callable[[], bytes]) -> None:
+        """A figure still being drawn: MkDocs asks for it when it copies the static files, after
+        it has rendered every page, so its own work overlaps the drawing."""
+        file = File.generated(self.editor.config, path, content=b"")
+
+        def copy_file(dirty: bool = False) -> None:
+            file.content_bytes = fetch()
+            File.copy_file(file, dirty)
+
+        file.copy_file = copy_file  # type: ignore[method-assign]
+        self.editor._files[path] = file
 
     def edit_path(self, path: str, source: str) -> None:
         self.editor.set_edit_path(path, source)

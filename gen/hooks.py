@@ -2,6 +2,7 @@
 
 import re
 import shutil
+import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -84,9 +85,18 @@ def on_post_template(output: str, template_name: str, config) -> str:
     return defer_bundle(output) if template_name == "404.html" else output
 
 
+def stop_drawing() -> None:
+    """Stop the plot workers of a build that ends before MkDocs fetched every figure. The gen-files
+    script re-imports gen on every build: its current gen.plot holds them."""
+    plot = sys.modules.get("gen.plot")
+    if plot is not None:
+        plot.close_all()
+
+
 def on_post_build(config) -> None:
     if _renderer is not None:
         _renderer.close()
+    stop_drawing()
     copy_assets(Path(config["site_dir"]))
 
 
@@ -95,5 +105,6 @@ def on_build_error(error) -> None:
     leaves no site behind: a half-valid site must not be mistaken for a good one."""
     if _renderer is not None:
         _renderer.close()
+    stop_drawing()
     if _command == "build" and _site_dir is not None:
         shutil.rmtree(_site_dir, ignore_errors=True)

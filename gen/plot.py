@@ -360,8 +360,10 @@ def _draw_job(job: tuple[Figure, bool]) -> bytes:
 
 
 class Renderer:
-    """Collects (figure, theme) jobs and draws the missing ones in forked workers at once, while
-    the caller goes on running torch and writing pages; `finish` returns the bytes in job order.
+    """Collects (figure, theme) jobs and draws the missing ones in forked workers while the caller
+    goes on running torch and writing pages. `get(i)` waits for job i only; the workers stop when
+    every job has been fetched, or at `close`. MkDocs fetches them as late as it can (it copies
+    the files after rendering every page), so its own work overlaps the drawing.
 
     Each figure is drawn once; its dark SVG is derived from the light one."""
 
@@ -369,7 +371,9 @@ class Renderer:
         self.workers = workers or os.cpu_count() or 1
         self.jobs: list[tuple[Figure, str, str]] = []  # (figure, theme, cache name)
         self.found: dict[str, bytes] = {}
+        self.cached = 0  # jobs the cache already held
         self.drawing: dict[tuple[Figure, bool], Any] = {}  # an AsyncResult, or the key itself with 1 worker
+        self.fetched: set[int] = set()
         self.pool = None
 
     def append(self, job: tuple[Figure, str]) -> None:
@@ -378,21 +382,40 @@ class Renderer:
         self.jobs.append((figure, theme, name))
         if name not in self.found and (svg := cache.get(name)) is not None:
             self.found[name] = svg
+        self.cached += name in self.found
         key = (figure, theme == "card")
         if name not in self.found and key not in self.drawing:
             self.drawing[key] = self._submit(key)
 
     def _submit(self, key: tuple[Figure, bool]) -> Any:
         if self.workers == 1:
-            return key  # drawn in finish(), in this process
+            return key  # drawn when fetched, in this process
         if self.pool is None:
             import matplotlib.pyplot  # noqa: F401 - imported once here, inherited by forked workers
 
             self.pool = multiprocessing.get_context("fork").Pool(self.workers)
+            OPEN.add(self)
         return self.pool.apply_async(_draw_job, (key,))
+
+    def get(self, index: int) -> bytes:
+        figure, theme, name = self.jobs[index]
+        if name not in self.found:
+            key = (figure, theme == "card")
+            try:
+                drawn = _draw_job(key) if self.workers == 1 else self.drawing[key].get()
+            except BaseException:
+                self.close()
+                raise
+            self.found[name] = recolour(drawn) if theme == "dark" else drawn
+            cache.put(name, self.found[name])
+        self.fetched.add(index)
+        if len(self.fetched) == len(self.jobs):
+            self.close()
+        return self.found[name]
 
     def close(self) -> None:
         """Stop the workers (a failed build must not leave them behind under `mkdocs serve`)."""
+        OPEN.discard(self)
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
@@ -400,19 +423,18 @@ class Renderer:
 
     def finish(self) -> tuple[list[bytes], int]:
         """The bytes of every job, and how many came from the cache."""
-        cached = sum(1 for _, _, name in self.jobs if name in self.found)
         try:
-            drawn = {key: _draw_job(key) if self.workers == 1 else job.get() for key, job in self.drawing.items()}
+            return [self.get(i) for i in range(len(self.jobs))], self.cached
         finally:
             self.close()
-        out = []
-        for figure, theme, name in self.jobs:
-            if name not in self.found:
-                svg = drawn[figure, theme == "card"]
-                self.found[name] = recolour(svg) if theme == "dark" else svg
-                cache.put(name, self.found[name])
-            out.append(self.found[name])
-        return out, cached
+
+
+OPEN: set[Renderer] = set()  # renderers whose workers still run: closed by the hooks if a build fails
+
+
+def close_all() -> None:
+    for renderer in list(OPEN):
+        renderer.close()
 
 
 def render_all(jobs: Sequence[tuple[Figure, str]], workers: int | None = None) -> tuple[list[bytes], int]:
