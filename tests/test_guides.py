@@ -7,6 +7,7 @@ import ast
 import dataclasses
 import html
 import io
+import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -186,6 +187,57 @@ def test_every_catalog_pitfall_on_the_pitfalls_page(site, entry):
         assert f'id="{entry.slug}-{pitfall.id}"' in text
         assert capture(entry, pitfall).splitlines()[0] in text
         assert f"../../schedulers/{entry.slug}/#{pitfall.id}" in text
+
+
+def plain(fragment: str) -> str:
+    """Text of an HTML fragment, whitespace and quotes left out: what a reader compares."""
+    text = html.unescape(re.sub(r"<[^>]+>", "", fragment))
+    return " ".join(text.replace("'", "").replace('"', "").split())
+
+
+def pitfall_items(page: str) -> dict[str, tuple[str, str]]:
+    """Every pitfall on the built pitfalls page, by its heading's id: (message shown, cause)."""
+    items = {}
+    for section in re.findall(r"(<h3 id=.*?)(?=<h[23] |<footer|\Z)", page, re.S):
+        anchor = re.match(r'<h3 id="([^"]+)"', section)[1]
+        message = re.search(r'class="atlas-message[^"]*"><pre>(.*?)</pre>', section, re.S)
+        cause = re.search(r"<strong>Cause:</strong>(.*?)<strong>Fix:</strong>", section, re.S)
+        assert message and cause, anchor
+        items[anchor] = (plain(message[1]), plain(cause[1]))
+    return items
+
+
+def test_each_pitfall_once_on_the_pitfalls_page(site):
+    """No two items show the same message or give the same cause: one explained in several places
+    (the stepping guide and the CosineAnnealingLR page, two schedulers' pages) is listed once."""
+    items = pitfall_items((site / "guides/pitfalls/index.html").read_text())
+    assert len(items) >= 30
+    for what, i in (("message", 0), ("cause", 1)):
+        seen: dict[str, str] = {}
+        same = [(seen[v[i]], a) for a, v in items.items() if seen.setdefault(v[i], a) != a]
+        assert same == [], f"pitfalls with the same {what}: {same}"
+    text = page_text(site, "guides/pitfalls")  # the merged one links to both places, keeps both anchors
+    order = text[text.index('<h3 id="stepping-order">') :]
+    order = order[: order.index("<h3 ", 1)]
+    assert 'id="cosine-annealing-lr-step-order"' in order
+    assert 'href="../stepping/#order"' in order and 'href="../../schedulers/cosine-annealing-lr/#step-order"' in order
+
+
+def test_merge_pitfalls_folds_every_repeated_message():
+    """Driven by the messages alone: any item whose message an earlier item shows joins it."""
+    from gen.guides.pages import CatalogPitfall, TrapView, merge_pitfalls
+
+    step_lr, multi = [e for e in ENTRIES if len(e.pitfalls) >= 2][:2]
+    a = CatalogPitfall(step_lr, step_lr.pitfalls[0], "ValueError: same text")
+    b = CatalogPitfall(multi, multi.pitfalls[0], "ValueError:  same\ntext")
+    c = CatalogPitfall(multi, multi.pitfalls[-1], "ValueError: other text")
+    trap = TrapView(resume.INITIAL_LR, "KeyError: 'kept once'", "guides/resume/index.md", "Resuming")
+    key = CatalogPitfall(step_lr, step_lr.pitfalls[-1], "KeyError: kept once")
+    traps, own, catalog = merge_pitfalls([trap], [], [a, b, c, key])
+    assert [x.message for x in catalog] == [a.message, c.message] and own == []
+    assert catalog[0].also == (b.place(),) and catalog[1].also == ()
+    assert traps[0].also == (key.place(),)
+    assert b.place().anchor == f"{multi.slug}-{multi.pitfalls[0].id}" and b.place().name == multi.name
 
 
 def test_required_pitfalls_present(site):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gen.guides.model import Guide, Plot, Trap
 from gen.guides.run import Table, check_plot, run_plot, run_trap
@@ -33,12 +33,26 @@ class PlotView:
 
 
 @dataclass(frozen=True)
+class Also:
+    """Another place that explains a pitfall the pitfalls page shows once (see `merge_pitfalls`)."""
+
+    name: str  # the scheduler, for a scheduler page's pitfall; "" for a guide's trap
+    title: str  # the page, in words
+    url: str  # from the docs root, with its #anchor
+    anchor: str  # the id it would have had on the pitfalls page: old links still land on it
+
+
+@dataclass(frozen=True)
 class TrapView:
     trap: Trap
     message: str  # `<Class>: <text>` as torch gave it, or a silent trap's printed evidence
     page: str  # the guide page it is explained on, from the docs root
     title: str  # the guide's title
     see_title: str = ""  # what `trap.see` links to, in words
+    also: tuple[Also, ...] = ()  # the same pitfall elsewhere, merged into this one on the pitfalls page
+
+    def place(self) -> Also:
+        return Also("", self.title, self.trap.see or self.page, self.trap.id)
 
 
 @dataclass(frozen=True)
@@ -48,6 +62,41 @@ class CatalogPitfall:
     entry: Entry
     pitfall: Pitfall
     message: str
+    also: tuple[Also, ...] = ()
+
+    def place(self) -> Also:
+        page = f"schedulers/{self.entry.slug}/index.md#{self.pitfall.id}"
+        return Also(self.entry.name, f"{self.entry.name} page", page, f"{self.entry.slug}-{self.pitfall.id}")
+
+
+def same_message(message: str) -> str:
+    """What makes two pitfalls one: the class and text torch gave (or the evidence printed), with
+    whitespace and the quotes `str()` of a KeyError adds left out."""
+    kind, _, text = message.partition(": ")
+    text = " ".join(text.split())
+    if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"":
+        text = text[1:-1]
+    return f"{kind}: {text}"
+
+
+def merge_pitfalls(
+    traps: Sequence[TrapView], own: Sequence[TrapView], catalog: Sequence[CatalogPitfall]
+) -> tuple[list[TrapView], list[TrapView], list[CatalogPitfall]]:
+    """Each pitfall once. An item whose message an earlier one already shows (the guides' traps
+    first, then the pitfalls page's own, then the scheduler pages in catalog order) is folded into
+    that one, which then links to both places and keeps the folded item's anchor."""
+    first: dict[str, tuple[int, int]] = {}  # message -> (list, index) of the item that shows it
+    out: tuple[list, list, list] = ([], [], [])
+    for which, items in enumerate((traps, own, catalog)):
+        for item in items:
+            key = same_message(item.message)
+            if key in first:
+                w, i = first[key]
+                out[w][i] = replace(out[w][i], also=(*out[w][i].also, item.place()))
+            else:
+                first[key] = (which, len(out[which]))
+                out[which].append(item)
+    return out
 
 
 @dataclass(frozen=True)
@@ -204,6 +253,7 @@ def guide_page(guide: Guide, built: Built, catalog: Mapping[str, CatalogPitfall]
 def pitfalls_page(
     guide: Guide, gathered: Sequence[TrapView], catalog: Sequence[CatalogPitfall], own: Sequence[TrapView]
 ) -> str:
+    gathered, own, catalog = merge_pitfalls(gathered, own, catalog)
     return ENV.get_template(guide.template).render(
         guide=guide, gathered=gathered, catalog=catalog, own=own, torch=torch_version(), license=LICENSE
     )
