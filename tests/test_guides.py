@@ -85,19 +85,48 @@ def test_script_needs_only_torch(guide, plot):
 
 def test_resumed_run_is_the_uninterrupted_run(tables):
     table = tables["resume", "resume"]
-    assert table.column("lr[resumed from the checkpoint: identical, beneath]") == table.column("lr[uninterrupted]")
+    assert table.column("lr[resumed from the checkpoint: identical]") == table.column("lr[uninterrupted]")
     # ...and the run restarted without the checkpoint is not: the comparison can fail.
     assert table.column("lr[restarted without it]") != table.column("lr[uninterrupted]")
 
 
 def test_resume_check_fails_when_the_runs_differ(tables):
     table = tables["resume", "resume"]
-    i = table.header.index("lr[resumed from the checkpoint: identical, beneath]")
+    i = table.header.index("lr[resumed from the checkpoint: identical]")
     bad = list(table.columns[i])
     bad[40] *= 1 + 1e-15
     broken = dataclasses.replace(table, columns=(*table.columns[:i], tuple(bad), *table.columns[i + 1 :]))
     with pytest.raises(Exception, match=r"guide 'resume' plot 'resume' field 'same'.*at step 40"):
         check_plot(resume.GUIDE, resume.RESUME, broken)
+
+
+def test_identical_runs_are_drawn_visibly(tables):
+    """A run identical to another (a resumed one) is drawn as markers above the lines, not hidden
+    beneath its twin; and no two runs of a guide figure are drawn as lines on top of each other."""
+    from gen.guides.pages import figure
+
+    for guide, plot in PLOTS:
+        fig = figure(plot, tables[guide.slug, plot.id])
+        for _, b in plot.same:
+            assert b in dict(plot.marked), (plot.id, b)
+        lines = [s.values for s in fig.series if not s.every]
+        assert len(lines) == len(set(lines)), plot.id
+        for s in fig.series:
+            assert s.every == 0 or 2 <= s.every <= len(s.values) // 8, (plot.id, s.label)
+    resume_fig = figure(resume.RESUME, tables["resume", "resume"])
+    assert [s.every for s in resume_fig.series] == [0, 5, 0]
+
+
+def test_guide_figures_drawn_with_markers(tables):
+    """The markers reach the SVG, and the dark file is still the light one recoloured."""
+    from gen.guides.pages import figure
+    from gen.plot import THEMES, draw, render
+
+    ids = re.compile(rb"\b([mp])[0-9a-f]{10}\b")
+    marked = figure(resume.RESUME, tables["resume", "resume"])
+    svg = render(marked, "light")
+    assert svg.count(b"<use ") >= 60 // 5  # one marker per 5 steps
+    assert ids.sub(rb"\1", render(marked, "dark")) == ids.sub(rb"\1", draw(marked, THEMES["dark"]))
 
 
 def run(optimizer, scheduler, steps):

@@ -117,9 +117,9 @@ def label(column: str) -> str:
 
 
 def figure(plot: Plot, table: Table) -> Figure:
-    series = []
+    series, every = [], dict(plot.marked)
     for name, values in zip(table.header[1:], table.columns[1:], strict=True):
-        series.append(Series(label(name), values, name.startswith(LOWER), name in plot.dashed))
+        series.append(Series(label(name), values, name.startswith(LOWER), name in plot.dashed, every.get(name, 0)))
     lower = LOWER if any(s.lower for s in series) else None
     return Figure(plot.title, tuple(series), plot.xlabel, lower, plot.log, (), (7.2, 4.6 if lower else 3.4))
 
@@ -186,6 +186,12 @@ def build_guide(guide: Guide, site_url: str) -> Built:
     for plot in guide.plots:
         table = run_plot(guide, plot)
         error = check_plot(guide, plot, table)
+        for name, columns in (("dashed", plot.dashed), ("marked", tuple(c for c, _ in plot.marked))):
+            if unknown := [c for c in columns if c not in table.header]:
+                raise CatalogError(
+                    f"guide {guide.slug!r} plot {plot.id!r} field {name!r}: no column {unknown[0]!r}; "
+                    f"the script printed {table.header}"
+                )
         tables[plot.id], errors[plot.id] = table, error
         fig = figure(plot, table)
         base = f"{folder}/{plot.id}"
