@@ -56,6 +56,7 @@ class Figure:
     marks: tuple[tuple[float, str, int | None], ...]  # (x, label, colour of the run or None)
     size: tuple[float, float] = (7.2, 3.4)
     thumb: bool = False  # gallery thumbnail: the curve and a light grid, no text
+    ylim: tuple[float, float] | None = None  # the upper panel's y range, shared by small multiples
 
     @functools.cached_property
     def digest(self) -> str:
@@ -185,6 +186,8 @@ def draw(figure: Figure, t: dict, png: bool = False) -> bytes:
             labelled[s[0].lower] += bool(s[0].label)
         if figure.log:
             axes[0].set_yscale("log")
+        if figure.ylim:
+            axes[0].set_ylim(*figure.ylim)
         for ax in axes:
             ax.set_facecolor("none")
             ax.margins(x=0.01)

@@ -117,9 +117,29 @@ def test_identical_runs_are_drawn_visibly(tables):
     assert [s.every for s in resume_fig.series] == [0, 5, 0]
 
 
-def test_guide_figures_drawn_with_markers(tables):
-    """The markers reach the SVG, and the dark file is still the light one recoloured."""
-    from gen.guides.pages import figure
+def test_small_multiples_share_one_y_range(tables):
+    from gen.guides.pages import Table, small_figures
+
+    for guide, plot in PLOTS:
+        if not plot.multiples:
+            continue
+        table = tables[guide.slug, plot.id]
+        small = small_figures(plot, table)
+        assert len({f.ylim for f in small}) == 1 and {f.log for f in small} == {plot.log}, plot.id
+        low, high = small[0].ylim
+        assert all(low < v < high for c in table.columns[1:] for v in c), plot.id
+    # Columns of very different heights still share one range, on a log axis too.
+    table = Table("", ("step", "lr[a]", "lr[b]"), ((0, 1, 2), (1.0, 0.5, 0.25), (0.01, 0.001, 0.0001)), ())
+    for log in (False, True):
+        a, b = small_figures(dataclasses.replace(resume.RESUME, log=log), table)
+        assert a.ylim == b.ylim
+        assert a.ylim[0] < 0.0001 and a.ylim[1] > 1.0
+        assert (a.ylim[0] > 0) == log
+
+
+def test_guide_figures_drawn_with_markers_and_shared_range(tables):
+    """The markers and the y range reach the SVG, and the dark file is still the light one recoloured."""
+    from gen.guides.pages import figure, small_figures
     from gen.plot import THEMES, draw, render
 
     ids = re.compile(rb"\b([mp])[0-9a-f]{10}\b")
@@ -127,6 +147,8 @@ def test_guide_figures_drawn_with_markers(tables):
     svg = render(marked, "light")
     assert svg.count(b"<use ") >= 60 // 5  # one marker per 5 steps
     assert ids.sub(rb"\1", render(marked, "dark")) == ids.sub(rb"\1", draw(marked, THEMES["dark"]))
+    small = dataclasses.replace(small_figures(resume.RESUME, tables["resume", "resume"])[0], ylim=(0.0, 1.0))
+    assert b">1<" in render(small, "light") and b">0.4<" in render(small, "light")  # ticks up to the limit
 
 
 def run(optimizer, scheduler, steps):

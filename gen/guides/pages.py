@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -127,10 +128,21 @@ def figure(plot: Plot, table: Table) -> Figure:
 SMALL = (3.6, 2.2)  # inches: two side by side on a desktop page, one per row on a phone
 
 
+def shared_range(columns: Sequence[Sequence[float]], log: bool) -> tuple[float, float]:
+    """One y range for every small multiple: all their values, with matplotlib's 5% margin (in
+    log space on a log axis), so the small figures compare by eye."""
+    values = [v for c in columns for v in c if v > 0 or not log]
+    low, high = (math.log10(min(values)), math.log10(max(values))) if log else (min(values), max(values))
+    pad = 0.05 * (high - low) or 0.05 * abs(high) or 0.05
+    low, high = low - pad, high + pad
+    return (10**low, 10**high) if log else (low, high)
+
+
 def small_figures(plot: Plot, table: Table) -> list[Figure]:
-    """Each column alone, on its own axes: the small multiples of a comparison."""
+    """Each column alone, on its own axes but all on the same y range: the small multiples of a comparison."""
+    ylim = shared_range(table.columns[1:], plot.log)
     return [
-        Figure(label(name), (Series("", values),), plot.xlabel, None, plot.log, (), SMALL)
+        Figure(label(name), (Series("", values),), plot.xlabel, None, plot.log, (), SMALL, ylim=ylim)
         for name, values in zip(table.header[1:], table.columns[1:], strict=True)
     ]
 
