@@ -6,13 +6,14 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from gen.guides.model import Guide, Plot, Trap
 from gen.guides.run import Table, check_plot, run_plot, run_trap
 from gen.model import CatalogError, Entry, Pitfall
 from gen.pages import ENV, PX_PER_INCH, md_escape, short
 from gen.plot import Figure, Series
-from gen.publish import LICENSE, SUFFIXES, absolute
+from gen.publish import FILES, LICENSE, SUFFIXES, absolute
 from gen.run import torch_version
 
 LOWER = "momentum"  # columns named momentum[...] go to the lower panel
@@ -253,6 +254,52 @@ def build_guide(guide: Guide, site_url: str) -> Built:
     traps = [TrapView(t, run_trap(guide.slug, t), f"{folder}/index.md", guide.title) for t in guide.traps]
     page = f"{folder}/index.md"
     return Built(files, jobs, names, page, traps, tables, errors, views)
+
+
+@dataclass(frozen=True)
+class GuideFigure:
+    """A guide figure as the data page and the data index list it: where it is, what its files are."""
+
+    guide: Guide
+    view: PlotView
+    steps: int
+    columns: tuple[str, ...]
+
+    @property
+    def page(self) -> str:  # the guide's Markdown page, from the docs root
+        return f"guides/{self.guide.slug}/index.md"
+
+    @property
+    def base(self) -> str:  # the figure's files without suffix, from the site root
+        return f"guides/{self.guide.slug}/{self.view.plot.id}"
+
+    def item(self, site_url: str) -> dict[str, Any]:
+        """Its line in /data/index.json: absolute URLs, the file keys of a case's files."""
+        folder = self.base.rsplit("/", 1)[0]
+        out: dict[str, Any] = {
+            "guide": self.guide.title,
+            "page": f"{absolute(site_url, self.page)}#{self.view.plot.id}",
+            "figure": self.view.plot.id,
+            "title": self.view.plot.title,
+            "steps": self.steps,
+            "columns": list(self.columns),
+            "files": {k: absolute(site_url, f"{self.base}.{s}") for k, s in FILES.items()},
+        }
+        if self.view.multiples:  # each column drawn alone: SVGs only, their data is the figure's CSV
+            out["multiples"] = [
+                {k: absolute(site_url, f"{folder}/{stem}.{s}") for k, s in FILES.items() if k.startswith("svg")}
+                for stem, _, _ in self.view.multiples
+            ]
+        return out
+
+
+def guide_figures(guides: Sequence[Guide], built: Sequence[Built]) -> list[GuideFigure]:
+    """Every guide figure, in nav order, for the data page and the data index."""
+    return [
+        GuideFigure(g, b.views[p.id], len(b.tables[p.id].columns[0]), b.tables[p.id].header)
+        for g, b in zip(guides, built, strict=True)
+        for p in g.plots
+    ]
 
 
 def guide_page(guide: Guide, built: Built, catalog: Mapping[str, CatalogPitfall]) -> str:
