@@ -326,6 +326,13 @@ def test_guide_page(site, guide):
     assert text.count("Checked against torch") == len(guide.plots)
 
 
+@pytest.mark.parametrize("path", [f"guides/{g.slug}" for g in ALL] + ["data"])
+def test_no_anchor_used_twice(site, path):
+    """A link to `#id` lands on one place: a section and the figure or trap under it differ."""
+    ids = re.findall(r'<[a-z0-9]+ [^>]*?\bid="([^"]+)"', (site / path / "index.html").read_text())
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+
+
 def test_guides_in_nav_before_utility_pages(site):
     text = (site / "index.html").read_text()
     nav = text[text.index('class="md-nav md-nav--primary"') :]
