@@ -22,7 +22,7 @@ from gen.explore import case_for, data_file, index_item, run_grid
 from gen.explore import view as explore_view
 from gen.guides import GUIDES as GUIDE_PAGES
 from gen.guides import PITFALLS
-from gen.guides.pages import CatalogPitfall, build_guide, guide_page, pitfalls_page
+from gen.guides.pages import CatalogPitfall, build_guide, guide_figures, guide_page, pitfalls_page
 from gen.guides.validate import check_guides
 from gen.math import katex_version
 from gen.model import Entry
@@ -164,8 +164,10 @@ def _generate(writer: Writer, entries: tuple[Entry, ...], jobs: Renderer, site_u
     files["index.md"] = home_page(FAMILIES, cards, (*GUIDE_PAGES, PITFALLS)).encode()
     guide_nav = [(g.title, f"guides/{g.slug}/index.md") for g in (*GUIDE_PAGES, PITFALLS)]
     files["SUMMARY.md"] = nav(FAMILIES, entries, GUIDES, guide_nav).encode()
-    files["data/index.md"] = data_page(every_trace).encode()
-    files[DATA_INDEX] = data_index(every_trace, site_url, [index_item(e, site_url) for e in entries]).encode()
+    figs = guide_figures((*GUIDE_PAGES, PITFALLS), guides)
+    files["data/index.md"] = data_page(every_trace, figs).encode()
+    explore = [index_item(e, site_url) for e in entries]
+    files[DATA_INDEX] = data_index(every_trace, site_url, explore, [f.item(site_url) for f in figs]).encode()
     versions = Versions(
         torch_version(), platform.python_version(), version("matplotlib"), katex_version(), version("mkdocs-material")
     )

@@ -241,9 +241,14 @@ def sidecar(trace: Trace, code: str, files: Mapping[str, str]) -> str:
     return json.dumps(doc, indent=2) + "\n"
 
 
-def data_index(traces: list[Trace], site_url: str, explore: list[dict[str, Any]] | None = None) -> str:
+def data_index(
+    traces: list[Trace],
+    site_url: str,
+    explore: list[dict[str, Any]] | None = None,
+    guides: list[dict[str, Any]] | None = None,
+) -> str:
     """/data/index.json: every case's data files, as absolute URLs, for scripts that walk the atlas;
-    and each page's Explore grid (`explore`)."""
+    each page's Explore grid (`explore`); and every guide figure's files (`guides`)."""
     cases = []
     for trace in traces:
         entry, case = trace.entry, trace.case
@@ -262,4 +267,6 @@ def data_index(traces: list[Trace], site_url: str, explore: list[dict[str, Any]]
     doc: dict[str, Any] = {"site": site_url, "torch": torch_version(), "license": LICENSE.json(), "cases": cases}
     if explore:
         doc["explore"] = explore
+    if guides:
+        doc["guides"] = guides
     return json.dumps(doc, indent=2) + "\n"

@@ -6,6 +6,7 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import jinja2
 
@@ -268,7 +269,8 @@ class DataRow:
     call: str  # the constructor call, one line, for the Arguments column
 
 
-def data_page(traces: Sequence[Trace]) -> str:
+def data_page(traces: Sequence[Trace], guides: Sequence[Any] = ()) -> str:
+    """`guides`: the guide figures (gen.guides.pages.GuideFigure), listed after the schedulers."""
     rows = []
     for t in traces:
         call = scheduler_call(t.entry.name, t.case.args, width=FLAT, module=t.entry.module)
@@ -280,7 +282,7 @@ def data_page(traces: Sequence[Trace]) -> str:
     for row in rows:
         groups.setdefault(row.entry.name, []).append(row)
     return ENV.get_template("data.md.j2").render(
-        groups=list(groups.items()), cases=len(rows), torch=torch_version(), license=LICENSE
+        groups=list(groups.items()), cases=len(rows), torch=torch_version(), license=LICENSE, guides=guides
     )
 
 

@@ -43,6 +43,7 @@ class Series:
     values: tuple[float, ...]
     lower: bool = False  # drawn in the lower panel (momentum, beta1, metric)
     reference: bool = False  # an overlay run for comparison: dashed, beneath the case's own curve
+    every: int = 0  # drawn as a marker every `every` steps, above the lines: a run identical to another
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Figure:
     marks: tuple[tuple[float, str, int | None], ...]  # (x, label, colour of the run or None)
     size: tuple[float, float] = (7.2, 3.4)
     thumb: bool = False  # gallery thumbnail: the curve and a light grid, no text
+    ylim: tuple[float, float] | None = None  # the upper panel's y range, shared by small multiples
 
     @functools.cached_property
     def digest(self) -> str:
@@ -181,20 +183,23 @@ def draw(figure: Figure, t: dict, png: bool = False) -> bytes:
         labelled = {False: 0, True: 0}
         for s in _colored(figure.series):
             ax = axes[1] if s[0].lower else axes[0]
-            ref = s[0].reference
+            ref, every = s[0].reference, s[0].every
             ax.plot(
                 range(len(s[0].values)),
                 s[0].values,
                 color=t["lines"][s[1] % 4],
                 linewidth=1.4 if ref else 2.0,
-                linestyle=(0, (5, 2.5)) if ref else "-",
-                zorder=2 if ref else 3,
+                linestyle="none" if every else (0, (5, 2.5)) if ref else "-",
+                zorder=4 if every else 2 if ref else 3,
                 label=s[0].label or None,
+                **({"marker": "o", "markersize": 4.5, "markevery": every} if every else {}),
             )
             labelled[s[0].lower] += bool(s[0].label)
         if figure.log:  # minor ticks at 2 and 5 only: each tick is five artists, and the 8 per
             axes[0].set_yscale("log")  # decade matplotlib makes were a fifth of a log figure's time
             axes[0].yaxis.set_minor_locator(NullLocator() if figure.thumb else LogLocator(subs=(2.0, 5.0)))
+        if figure.ylim:
+            axes[0].set_ylim(*figure.ylim)
         for ax in axes:
             ax.set_facecolor("none")
             ax.margins(x=0.01)

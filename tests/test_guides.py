@@ -7,6 +7,7 @@ import ast
 import dataclasses
 import html
 import io
+import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -84,19 +85,70 @@ def test_script_needs_only_torch(guide, plot):
 
 def test_resumed_run_is_the_uninterrupted_run(tables):
     table = tables["resume", "resume"]
-    assert table.column("lr[resumed from the checkpoint: identical, beneath]") == table.column("lr[uninterrupted]")
+    assert table.column("lr[resumed from the checkpoint: identical]") == table.column("lr[uninterrupted]")
     # ...and the run restarted without the checkpoint is not: the comparison can fail.
     assert table.column("lr[restarted without it]") != table.column("lr[uninterrupted]")
 
 
 def test_resume_check_fails_when_the_runs_differ(tables):
     table = tables["resume", "resume"]
-    i = table.header.index("lr[resumed from the checkpoint: identical, beneath]")
+    i = table.header.index("lr[resumed from the checkpoint: identical]")
     bad = list(table.columns[i])
     bad[40] *= 1 + 1e-15
     broken = dataclasses.replace(table, columns=(*table.columns[:i], tuple(bad), *table.columns[i + 1 :]))
     with pytest.raises(Exception, match=r"guide 'resume' plot 'resume' field 'same'.*at step 40"):
         check_plot(resume.GUIDE, resume.RESUME, broken)
+
+
+def test_identical_runs_are_drawn_visibly(tables):
+    """A run identical to another (a resumed one) is drawn as markers above the lines, not hidden
+    beneath its twin; and no two runs of a guide figure are drawn as lines on top of each other."""
+    from gen.guides.pages import figure
+
+    for guide, plot in PLOTS:
+        fig = figure(plot, tables[guide.slug, plot.id])
+        for _, b in plot.same:
+            assert b in dict(plot.marked), (plot.id, b)
+        lines = [s.values for s in fig.series if not s.every]
+        assert len(lines) == len(set(lines)), plot.id
+        for s in fig.series:
+            assert s.every == 0 or 2 <= s.every <= len(s.values) // 8, (plot.id, s.label)
+    resume_fig = figure(resume.RESUME, tables["resume", "resume"])
+    assert [s.every for s in resume_fig.series] == [0, 5, 0]
+
+
+def test_small_multiples_share_one_y_range(tables):
+    from gen.guides.pages import Table, small_figures
+
+    for guide, plot in PLOTS:
+        if not plot.multiples:
+            continue
+        table = tables[guide.slug, plot.id]
+        small = small_figures(plot, table)
+        assert len({f.ylim for f in small}) == 1 and {f.log for f in small} == {plot.log}, plot.id
+        low, high = small[0].ylim
+        assert all(low < v < high for c in table.columns[1:] for v in c), plot.id
+    # Columns of very different heights still share one range, on a log axis too.
+    table = Table("", ("step", "lr[a]", "lr[b]"), ((0, 1, 2), (1.0, 0.5, 0.25), (0.01, 0.001, 0.0001)), ())
+    for log in (False, True):
+        a, b = small_figures(dataclasses.replace(resume.RESUME, log=log), table)
+        assert a.ylim == b.ylim
+        assert a.ylim[0] < 0.0001 and a.ylim[1] > 1.0
+        assert (a.ylim[0] > 0) == log
+
+
+def test_guide_figures_drawn_with_markers_and_shared_range(tables):
+    """The markers and the y range reach the SVG, and the dark file is still the light one recoloured."""
+    from gen.guides.pages import figure, small_figures
+    from gen.plot import THEMES, draw, render
+
+    ids = re.compile(rb"\b([mp])[0-9a-f]{10}\b")
+    marked = figure(resume.RESUME, tables["resume", "resume"])
+    svg = render(marked, "light")
+    assert svg.count(b"<use ") >= 60 // 5  # one marker per 5 steps
+    assert ids.sub(rb"\1", render(marked, "dark")) == ids.sub(rb"\1", draw(marked, THEMES["dark"]))
+    small = dataclasses.replace(small_figures(resume.RESUME, tables["resume", "resume"])[0], ylim=(0.0, 1.0))
+    assert b">1<" in render(small, "light") and b">0.4<" in render(small, "light")  # ticks up to the limit
 
 
 def run(optimizer, scheduler, steps):
@@ -188,6 +240,57 @@ def test_every_catalog_pitfall_on_the_pitfalls_page(site, entry):
         assert f"../../schedulers/{entry.slug}/#{pitfall.id}" in text
 
 
+def plain(fragment: str) -> str:
+    """Text of an HTML fragment, whitespace and quotes left out: what a reader compares."""
+    text = html.unescape(re.sub(r"<[^>]+>", "", fragment))
+    return " ".join(text.replace("'", "").replace('"', "").split())
+
+
+def pitfall_items(page: str) -> dict[str, tuple[str, str]]:
+    """Every pitfall on the built pitfalls page, by its heading's id: (message shown, cause)."""
+    items = {}
+    for section in re.findall(r"(<h3 id=.*?)(?=<h[23] |<footer|\Z)", page, re.S):
+        anchor = re.match(r'<h3 id="([^"]+)"', section)[1]
+        message = re.search(r'class="atlas-message[^"]*"><pre>(.*?)</pre>', section, re.S)
+        cause = re.search(r"<strong>Cause:</strong>(.*?)<strong>Fix:</strong>", section, re.S)
+        assert message and cause, anchor
+        items[anchor] = (plain(message[1]), plain(cause[1]))
+    return items
+
+
+def test_each_pitfall_once_on_the_pitfalls_page(site):
+    """No two items show the same message or give the same cause: one explained in several places
+    (the stepping guide and the CosineAnnealingLR page, two schedulers' pages) is listed once."""
+    items = pitfall_items((site / "guides/pitfalls/index.html").read_text())
+    assert len(items) >= 30
+    for what, i in (("message", 0), ("cause", 1)):
+        seen: dict[str, str] = {}
+        same = [(seen[v[i]], a) for a, v in items.items() if seen.setdefault(v[i], a) != a]
+        assert same == [], f"pitfalls with the same {what}: {same}"
+    text = page_text(site, "guides/pitfalls")  # the merged one links to both places, keeps both anchors
+    order = text[text.index('<h3 id="stepping-order">') :]
+    order = order[: order.index("<h3 ", 1)]
+    assert 'id="cosine-annealing-lr-step-order"' in order
+    assert 'href="../stepping/#order"' in order and 'href="../../schedulers/cosine-annealing-lr/#step-order"' in order
+
+
+def test_merge_pitfalls_folds_every_repeated_message():
+    """Driven by the messages alone: any item whose message an earlier item shows joins it."""
+    from gen.guides.pages import CatalogPitfall, TrapView, merge_pitfalls
+
+    step_lr, multi = [e for e in ENTRIES if len(e.pitfalls) >= 2][:2]
+    a = CatalogPitfall(step_lr, step_lr.pitfalls[0], "ValueError: same text")
+    b = CatalogPitfall(multi, multi.pitfalls[0], "ValueError:  same\ntext")
+    c = CatalogPitfall(multi, multi.pitfalls[-1], "ValueError: other text")
+    trap = TrapView(resume.INITIAL_LR, "KeyError: 'kept once'", "guides/resume/index.md", "Resuming")
+    key = CatalogPitfall(step_lr, step_lr.pitfalls[-1], "KeyError: kept once")
+    traps, own, catalog = merge_pitfalls([trap], [], [a, b, c, key])
+    assert [x.message for x in catalog] == [a.message, c.message] and own == []
+    assert catalog[0].also == (b.place(),) and catalog[1].also == ()
+    assert traps[0].also == (key.place(),)
+    assert b.place().anchor == f"{multi.slug}-{multi.pitfalls[0].id}" and b.place().name == multi.name
+
+
 def test_required_pitfalls_present(site):
     """The issue's list: each has an anchor on the pitfalls page."""
     text = page_text(site, "guides/pitfalls")
@@ -221,6 +324,13 @@ def test_guide_page(site, guide):
             assert (site / "guides" / guide.slug / f"{plot.id}.{suffix}").stat().st_size > 0
         assert plot.caption.split("`")[0].strip()[:30] in html.unescape(text)
     assert text.count("Checked against torch") == len(guide.plots)
+
+
+@pytest.mark.parametrize("path", [f"guides/{g.slug}" for g in ALL] + ["data"])
+def test_no_anchor_used_twice(site, path):
+    """A link to `#id` lands on one place: a section and the figure or trap under it differ."""
+    ids = re.findall(r'<[a-z0-9]+ [^>]*?\bid="([^"]+)"', (site / path / "index.html").read_text())
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
 
 
 def test_guides_in_nav_before_utility_pages(site):

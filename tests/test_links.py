@@ -1,4 +1,5 @@
-"""Every internal link and anchor in the built HTML resolves; every data file is linked from a page."""
+"""Every internal link and anchor in the built HTML resolves; every data file (the schedulers' and
+the guides') is linked from a page."""
 
 from __future__ import annotations
 
@@ -65,7 +66,12 @@ def test_every_data_file_is_linked(site):
     linked = {
         target(site, page, link)[0] for page in site.rglob("*.html") for link in filter(internal, parse(page).links)
     }
-    published = [p for p in (site / "schedulers").rglob("*") if p.suffix in {".csv", ".json", ".py", ".svg"}]
+    published = [
+        p
+        for d in ("schedulers", "guides")
+        for p in (site / d).rglob("*")
+        if p.suffix in {".csv", ".json", ".py", ".svg"}
+    ]
     assert published and any(p.name == HIGHLIGHT for p in published)
     published = [p for p in published if p.name != HIGHLIGHT]  # the page script's asset, not data
     assert [str(p.relative_to(site)) for p in published if p not in linked] == []

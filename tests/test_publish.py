@@ -11,6 +11,7 @@ import pytest
 
 from conftest import CASES, SITE_URL
 from gen.catalog import ENTRIES
+from gen.guides import GUIDES, PITFALLS
 from gen.pages import HIGHLIGHT
 from gen.publish import FILES, LICENSE
 from gen.run import torch_version
@@ -58,12 +59,45 @@ def test_data_index_lists_every_data_file(site):
         assert set(item["files"]) == set(FILES)
         for url in item["files"].values():
             assert local(site, url).stat().st_size > 0, url
-    on_disk = {p for p in (site / "schedulers").rglob("*") if p.suffix in {".csv", ".json", ".py"}}
+    on_disk = {
+        p for d in ("schedulers", "guides") for p in (site / d).rglob("*") if p.suffix in {".csv", ".json", ".py"}
+    }
     on_disk = {p for p in on_disk if p.name != HIGHLIGHT}  # the page script's asset, not data
-    indexed = {local(site, u) for c in doc["cases"] for k, u in c["files"].items() if k in {"csv", "json", "py"}}
+    items = doc["cases"] + doc["guides"]
+    indexed = {local(site, u) for c in items for k, u in c["files"].items() if k in {"csv", "json", "py"}}
     indexed |= {local(site, x["file"]) for x in doc["explore"]}  # each page's Explore grid
     assert [x["scheduler"] for x in doc["explore"]] == [f"{e.module}.{e.name}" for e in ENTRIES]
     assert on_disk == indexed
+
+
+def test_data_index_lists_every_guide_figure(site):
+    """Each guide figure with its page, title and files; every SVG a guide publishes is listed too."""
+    doc = json.loads((site / "data/index.json").read_text())
+    figures = [(g, p) for g in (*GUIDES, PITFALLS) for p in g.plots]
+    assert [(x["guide"], x["figure"]) for x in doc["guides"]] == [(g.title, p.id) for g, p in figures]
+    svgs = set()
+    for item, (guide, plot) in zip(doc["guides"], figures, strict=True):
+        assert item["title"] == plot.title
+        assert item["page"] == f"{SITE_URL}guides/{guide.slug}/#{plot.id}"
+        assert f'id="{plot.id}"' in local(site, item["page"].split("#")[0]).read_text()
+        assert set(item["files"]) == set(FILES)
+        assert item["files"] == {k: f"{SITE_URL}guides/{guide.slug}/{plot.id}.{s}" for k, s in FILES.items()}
+        assert item["columns"][0] == "step" and len(item["multiples"] if plot.multiples else []) == len(plot.multiples)
+        sidecar = json.loads(local(site, item["files"]["json"]).read_text())
+        assert item["steps"] == sidecar["steps"] and item["columns"] == sidecar["columns"]
+        for files in [item["files"], *item.get("multiples", [])]:
+            svgs |= {local(site, u) for k, u in files.items() if k.startswith("svg")}
+    assert {p for p in (site / "guides").rglob("*.svg")} == svgs
+    assert all(p.stat().st_size > 0 for p in svgs)
+
+
+def test_data_page_links_every_guide_file(site):
+    html = (site / "data/index.html").read_text()
+    for guide in (*GUIDES, PITFALLS):
+        for plot in guide.plots:
+            assert f'href="../guides/{guide.slug}/#{plot.id}"' in html
+            for suffix in FILES.values():
+                assert f'href="../guides/{guide.slug}/{plot.id}.{suffix}"' in html
 
 
 def test_data_page_links_every_data_file(site):

@@ -152,7 +152,7 @@ says `float`.)
                 imports="from torch.optim.swa_utils import SWALR",
             ),
             expect="ValueError",
-            explain="A list gives one value per parameter group; this optimizer has one group.",
+            explain="A `swa_lr` list gives one value per parameter group; this optimizer has one group.",
             fix="Pass a single float for all groups, or exactly one per group.",
         ),
     ),

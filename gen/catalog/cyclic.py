@@ -368,7 +368,10 @@ same wave upside down between `max_momentum` and `base_momentum`.
                 optimizer="torch.optim.SGD(params, lr=0.01, momentum=0.9)",
             ),
             expect="ValueError",
-            explain="A list gives one value per parameter group; this optimizer has one group.",
+            explain=(
+                "A `base_lr` list gives one value per parameter group (so do `max_lr` and the momenta); "
+                "this optimizer has one group."
+            ),
             fix="Pass a single float for all groups, or exactly one per group.",
         ),
     ),

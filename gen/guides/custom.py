@@ -67,7 +67,7 @@ train(optimizer, both, STEPS, chained)
 
 runs = {{
     "lr[InverseSqrtLR(warmup={WARMUP})]": alone,
-    "lr[resumed at step {STOP}: identical, beneath]": resumed,
+    "lr[resumed at step {STOP}: identical]": resumed,
     "lr[chained with ExponentialLR(gamma={GAMMA})]": chained,
 }}
 out = csv.writer(sys.stdout, lineterminator="\\n")
@@ -89,7 +89,7 @@ INVERSE_SQRT = Plot(
         f"A custom scheduler, `InverseSqrtLR(optimizer, warmup={WARMUP})`, AdamW at lr={LR}, over {STEPS} steps: "
         f"the rate rises linearly to lr at step {WARMUP - 1}, then falls as the inverse square root of the step. "
         f"Drawn three ways: alone; stopped at step {STOP} and resumed from the optimizer's and scheduler's "
-        f"state dicts (on the first curve); and in a `ChainedScheduler` with `ExponentialLR(gamma={GAMMA})`, "
+        f"state dicts (a dot every 10 steps, each on the first curve); and in a `ChainedScheduler` with `ExponentialLR(gamma={GAMMA})`, "
         "which multiplies the two schedules."
     ),
     code=SOURCE + DRIVER,
@@ -97,8 +97,8 @@ INVERSE_SQRT = Plot(
         f"lr[InverseSqrtLR(warmup={WARMUP})]": [LR * factor(t) for t in range(n)],
         f"lr[chained with ExponentialLR(gamma={GAMMA})]": [LR * factor(t) * GAMMA**t for t in range(n)],
     },
-    same=((f"lr[InverseSqrtLR(warmup={WARMUP})]", f"lr[resumed at step {STOP}: identical, beneath]"),),
-    dashed=(f"lr[resumed at step {STOP}: identical, beneath]",),
+    same=((f"lr[InverseSqrtLR(warmup={WARMUP})]", f"lr[resumed at step {STOP}: identical]"),),
+    marked=((f"lr[resumed at step {STOP}: identical]", 10),),  # on the first line, yet visible
     formula=r"\eta_t = \eta_0 \min\bigl(\tfrac{t+1}{W}, \sqrt{W / (t+1)}\bigr),\ \text{chained: } \times\,\gamma^t",
 )
 

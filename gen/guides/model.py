@@ -31,6 +31,7 @@ class Plot:
     log: bool = False
     xlabel: str = "step"
     dashed: tuple[str, ...] = ()  # columns drawn dashed, beneath the others
+    marked: tuple[tuple[str, int], ...] = ()  # (column, k): drawn as a marker every k steps, above the lines
     formula: str = ""  # LaTeX of the twin, shown with the check
     multiples: tuple[str, ...] = ()  # a caption per column: each column also drawn alone, small
     note: Callable[[Mapping[str, Sequence[float]]], str] | None = None  # Markdown computed from the run

@@ -21,8 +21,8 @@ RESUME = Plot(
     caption=(
         f"Linear warm-up then cosine (`SequentialLR` of `LinearLR` and `CosineAnnealingLR`, SGD with momentum, "
         f"lr={LR}) over {STEPS} steps, three ways: uninterrupted; interrupted after {STOP} steps and resumed by "
-        "building optimizer and scheduler as before and loading both state dicts from the checkpoint (it lies "
-        "exactly on the uninterrupted curve); and restarted with a new scheduler and no checkpoint, which "
+        "building optimizer and scheduler as before and loading both state dicts from the checkpoint (drawn as a "
+        "dot every 5 steps: every dot lies exactly on the uninterrupted curve); and restarted with a new scheduler and no checkpoint, which "
         "begins the warm-up again."
     ),
     code=script(f'''
@@ -74,7 +74,7 @@ train(optimizer, scheduler, STEPS - STOP, restarted)
 
 runs = {{
     "lr[uninterrupted]": uninterrupted,
-    "lr[resumed from the checkpoint: identical, beneath]": resumed,
+    "lr[resumed from the checkpoint: identical]": resumed,
     "lr[restarted without it]": restarted,
 }}
 '''),
@@ -82,8 +82,9 @@ runs = {{
         "lr[uninterrupted]": [schedule(t) for t in range(n)],
         "lr[restarted without it]": [schedule(t if t < STOP else t - STOP) for t in range(n)],
     },
-    same=(("lr[uninterrupted]", "lr[resumed from the checkpoint: identical, beneath]"),),
-    dashed=("lr[resumed from the checkpoint: identical, beneath]", "lr[restarted without it]"),
+    same=(("lr[uninterrupted]", "lr[resumed from the checkpoint: identical]"),),
+    dashed=("lr[restarted without it]",),
+    marked=(("lr[resumed from the checkpoint: identical]", 5),),  # on the uninterrupted line, yet visible
     formula=(
         r"\eta_t = \eta_0\,(0.1 + 0.9\,t/10)\ \text{for}\ t < 10,\quad "
         r"\eta_t = \eta_0 \cdot \tfrac12\bigl(1 + \cos(\pi (t - 10)/50)\bigr)\ \text{after}"
