@@ -4,8 +4,8 @@
 
 Figures: the script's size gzipped (ours only: there is no library), the data file per page (raw
 and gzipped, median and largest), the time from an input event to the redrawn chart in Chromium,
-and what the grids cost the build (their torch runs cold and from the cache, and a clean and a
-warm build of the whole site).
+and what the grids cost the build (their torch runs cold and from the cache; tests/benchmark.py
+times the clean and warm builds of the whole site, grids included).
 """
 
 from __future__ import annotations
@@ -106,12 +106,8 @@ def main() -> None:
     )
     print(f"grids, from cache    {statistics.median(s for s, _ in warm):6.1f} s   (torch imported: {warm[0][1]})")
 
-    site = tmp / "site"
-    clean = [build(site, tmp / f"cold{i}") for i in range(runs)]
-    rebuild = [build(site, tmp / "cold0") for _ in range(runs)]
-    c, w = statistics.median(clean), statistics.median(rebuild)
-    print(f"clean build          {c:6.1f} s   (runs: {', '.join(f'{x:.1f}' for x in clean)})")
-    print(f"warm rebuild         {w:6.1f} s   ({100 * w / c:.1f} % of clean; target <= 25 %)")
+    site = tmp / "site"  # the clean and warm builds, grids included, are timed by tests/benchmark.py
+    build(site, tmp / "cache")
 
     files = sorted(
         (p.stat().st_size, len(gzip.compress(p.read_bytes(), 6, mtime=0)), p.parent.name)
