@@ -10,6 +10,7 @@ import io
 import multiprocessing
 import os
 import re
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 from gen import cache
 from gen.model import Trace
 
-STYLE_VERSION = 10  # bump when the drawing code changes, to invalidate cached SVGs
+STYLE_VERSION = 11  # bump when the drawing code changes, to invalidate cached SVGs
 THEMES = {
     "light": {
         "fg": "#1f2430",
@@ -178,8 +179,16 @@ def draw(figure: Figure, t: dict, png: bool = False) -> bytes:
         axes = list(axes) if rows == 2 else [axes]
         fig.patch.set_alpha(0)
         title = None
-        if png:  # a preview travels alone: it names what it shows
-            title = fig.suptitle(figure.title, x=0.01, ha="left", fontsize=14, fontweight="bold")
+        if png:  # a preview travels alone: it names what it shows, smaller or on two lines to fit
+            room = fig.bbox.width - 2 * PAD * fig.dpi / 72
+            title = fig.suptitle(figure.title, x=PAD / 72 / figure.size[0], ha="left", fontsize=14, fontweight="bold")
+            for size in (13, 12, 11, None):
+                if title.get_window_extent(_renderer(fig)).width <= room:
+                    break
+                if size is None:
+                    title.set_text(textwrap.fill(figure.title, len(figure.title) // 2 + 8, break_long_words=False))
+                else:
+                    title.set_fontsize(size)
         labelled = {False: 0, True: 0}
         for s in _colored(figure.series):
             ax = axes[1] if s[0].lower else axes[0]
@@ -206,8 +215,8 @@ def draw(figure: Figure, t: dict, png: bool = False) -> bytes:
             ax.yaxis.set_major_formatter(lambda v, _: f"{v:g}")  # plain numbers, no mathtext
             ax.yaxis.set_minor_formatter("")
         if figure.thumb:
-            axes[0].tick_params(which="both", labelleft=False, labelbottom=False, length=0)
             fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.98)
+            _ticks(axes, t, labels=False)
             return _save(fig, figure, png)
         axes[0].set_ylabel("learning rate")
         if figure.lower:
@@ -235,7 +244,63 @@ def draw(figure: Figure, t: dict, png: bool = False) -> bytes:
                 if legend.get_window_extent(_renderer(fig)).width <= 0.85 * fig.bbox.width:
                     break
         fit(fig, axes, legend, notes, title)
+        _ticks(axes, t, labels=True)
         return _save(fig, figure, png)
+
+
+TICK, PAD_TICK = 3.5, 3.5  # points: a major tick's length and the gap to its label (matplotlib's)
+
+
+def _ticks(axes: list, t: dict, labels: bool) -> None:
+    """Ticks, their labels and the grid, drawn as a few artists per axis where matplotlib makes
+    five per tick (its tick machinery was four fifths of a figure's drawing time). The positions
+    and labels are still its locators' and formatters', read once the layout is final."""
+    from matplotlib.collections import LineCollection
+    from matplotlib.lines import TICKDOWN, TICKLEFT, Line2D
+    from matplotlib.ticker import NullLocator
+
+    muted, width = t["muted"], plt_rc("grid.linewidth")
+    every = []
+    for ax in axes:  # read every axis first: the panels share one x locator
+        ax.set_xlim(ax.get_xlim())  # frozen: nothing below may move them
+        ax.set_ylim(ax.get_ylim())
+        found = {}
+        for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+            low, high = sorted(axis.get_view_interval())
+            slack = 1e-9 * (high - low)
+            inside = [v for v in axis.get_majorticklocs() if low - slack <= v <= high + slack]
+            minor = [v for v in axis.get_minorticklocs() if low - slack <= v <= high + slack]
+            found[name] = (inside, axis.get_major_formatter().format_ticks(inside), minor)
+        every.append(found)
+    for ax in axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.set_major_locator(NullLocator())
+            axis.set_minor_locator(NullLocator())
+    for i, (ax, found) in enumerate(zip(axes, every, strict=True)):
+        xs, xlabels, _ = found["x"]
+        ys, ylabels, yminor = found["y"]
+        grid = [[(x, 0), (x, 1)] for x in xs]
+        ax.add_collection(LineCollection(grid, colors=t["grid"], linewidths=width, transform=ax.get_xaxis_transform(), zorder=1.5), autolim=False)  # fmt: skip
+        grid = [[(0, y), (1, y)] for y in ys]
+        ax.add_collection(LineCollection(grid, colors=t["grid"], linewidths=width, transform=ax.get_yaxis_transform(), zorder=1.5), autolim=False)  # fmt: skip
+        if not labels:  # a thumbnail: the grid only
+            continue
+        marks = [
+            (xs, [0] * len(xs), TICKDOWN, TICK, ax.get_xaxis_transform()),
+            ([0] * len(ys), ys, TICKLEFT, TICK, ax.get_yaxis_transform()),
+            ([0] * len(yminor), yminor, TICKLEFT, 2.0, ax.get_yaxis_transform()),
+        ]
+        for x, y, marker, size, transform in filter(lambda m: m[0], marks):  # an empty line has a box at 0, 0
+            ax.add_artist(Line2D(
+                x, y, linestyle="none", marker=marker, markersize=size, markeredgewidth=0.8 if size == TICK else 0.6,
+                color=muted, transform=transform, clip_on=False,
+            ))  # fmt: skip
+        off = TICK + PAD_TICK
+        if i == len(axes) - 1:  # the shared x axis is labelled under the lowest panel only
+            for x, label in zip(xs, xlabels, strict=True):
+                ax.annotate(label, (x, 0), xycoords=ax.get_xaxis_transform(), xytext=(0, -off), textcoords="offset points", ha="center", va="top", color=muted)  # fmt: skip
+        for y, label in zip(ys, ylabels, strict=True):
+            ax.annotate(label, (0, y), xycoords=ax.get_yaxis_transform(), xytext=(-off, 0), textcoords="offset points", ha="right", va="center_baseline", color=muted)  # fmt: skip
 
 
 PAD = 4.0  # points of air around the plot, and between the panels
@@ -293,6 +358,7 @@ def fit(fig, axes: list, legend, notes: list, title) -> None:
         )  # fmt: skip
     for ax in axes:  # the panels' axis labels in one column, clear of the widest tick label
         ax.yaxis.set_label_coords(-(widest + tick + gap) / ax.bbox.width, 0.5)
+    axes[-1].xaxis.set_label_coords(0.5, -(tick + tall + gap) / axes[-1].bbox.height)
     for note in notes:
         x = axes[0].transLimits.transform((note.xy[0], 0))[0] * axes[0].bbox.width
         if x + 4 * pt + extent(note)[0] > axes[0].bbox.width + right - PAD * pt:
