@@ -11,10 +11,11 @@ import json
 import logging
 import platform
 import time
-from dataclasses import dataclass, replace
+from dataclasses import astuple, dataclass, replace
 from importlib.metadata import version
 from typing import Protocol
 
+from gen import bundle
 from gen.catalog import ENTRIES, FAMILIES, SOURCES
 from gen.data import csv_text, data_index, sidecar, snippet
 from gen.explore import FILE as EXPLORE_FILE
@@ -87,15 +88,25 @@ def generate(
     writer: Writer, entries: tuple[Entry, ...] = ENTRIES, workers: int | None = None, site_url: str = DEFAULT_SITE_URL
 ) -> Summary:
     """`site_url` (ending in /) makes the absolute links of the embed snippets and the data index."""
+    start = time.perf_counter()
+    name = bundle.key(site_url, katex_version()) if entries is ENTRIES else None
+    if name and (found := bundle.load(name)) is not None:  # nothing it reads has changed
+        for path, data in sorted(found.files.items()):
+            writer.write(path, data)
+        for path, source in found.edits.items():
+            writer.edit_path(path, source)
+        summary = replace(Summary(*found.summary), cached=found.summary[2], seconds=time.perf_counter() - start)
+        log.info(summary.line())
+        return summary
     jobs = Renderer(workers)  # draws in the background as figures are appended
     try:
-        return _generate(writer, entries, jobs, site_url)
+        return _generate(writer, entries, jobs, site_url, name)
     except BaseException:
         jobs.close()  # a failed build leaves no worker behind (mkdocs serve lives on)
         raise
 
 
-def _generate(writer: Writer, entries: tuple[Entry, ...], jobs: Renderer, site_url: str) -> Summary:
+def _generate(writer: Writer, entries: tuple[Entry, ...], jobs: Renderer, site_url: str, name: str | None) -> Summary:
     start = time.perf_counter()
     check_catalog(entries, [f for f, _ in FAMILIES])
     check_guides((*GUIDE_PAGES, PITFALLS))
@@ -182,10 +193,13 @@ def _generate(writer: Writer, entries: tuple[Entry, ...], jobs: Renderer, site_u
             writer.write(path, jobs.get(i))
     if not names:
         jobs.close()
-    for path, _, entry in pages:
-        writer.edit_path(path, SOURCES[entry.name])
-    for guide, built in zip((*GUIDE_PAGES, PITFALLS), guides, strict=True):
-        writer.edit_path(built.page, guide.source)
+    edits = {path: SOURCES[entry.name] for path, _, entry in pages}
+    edits |= {built.page: guide.source for guide, built in zip((*GUIDE_PAGES, PITFALLS), guides, strict=True)}
+    for path, source in edits.items():
+        writer.edit_path(path, source)
     summary = Summary(len(entries), cases, len(names), jobs.cached, time.perf_counter() - start, worst)
+    if name:
+        drawings = {path: job[2] for path, job in zip(names, jobs.jobs, strict=True)}
+        bundle.save(name, bundle.Bundle(files, drawings, edits, astuple(summary)))
     log.info(summary.line())
     return summary
