@@ -73,9 +73,14 @@ def materialize(value: Any, optimizer: Any) -> Any:
 
 def momentum_key(optim: Optim) -> str | None:
     """The column a cycled momentum gets: SGD's `momentum` or Adam's first beta."""
+    return _momentum_key(optim.name)
+
+
+@functools.cache  # the class decides it (its defaults list every hyperparameter): one look per class
+def _momentum_key(name: str) -> str | None:
     import torch
 
-    defaults = getattr(torch.optim, optim.name)([torch.zeros(1)], **optim.args).defaults
+    defaults = getattr(torch.optim, name)([torch.zeros(1)]).defaults
     if "betas" in defaults:
         return "beta1"
     return "momentum" if "momentum" in defaults else None
