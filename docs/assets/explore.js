@@ -165,6 +165,7 @@
       const i = index(state);
       if (pins.length < PINS && !pins.some((p) => index(p) === i)) pins.push([...state]);
       draw();
+      clearTimeout(speaking);
       live.textContent = `Pinned ${words(state)}.`;
     }, { signal });
 
@@ -177,6 +178,7 @@
       history.replaceState(history.state, "", url);
     }
 
+    let speaking = 0;
     function draw() {
       const run = runs[index(state)], lr = run.cols[lrCol];
       inputs.forEach(({ input, out, numeric }, i) => {
@@ -199,7 +201,8 @@
       }
       call.textContent = callText();
       script.textContent = scriptText();
-      live.textContent = summary;
+      clearTimeout(speaking); // said once the reader stops moving, not at every step of a slider
+      speaking = setTimeout(() => { live.textContent = summary; }, 500);
       pinBtn.disabled = pins.length >= PINS || pins.some((p) => index(p) === index(state));
       legend.replaceChildren(...(pins.length ? [{ s: state, k: 0 }, ...pins.map((s, k) => ({ s, k: k + 1 }))] : []).map(({ s, k }) => {
         const item = h("li", {}, h("span", { class: `atlas-x-swatch atlas-x-c${k}`, "aria-hidden": "true" }), k ? `Pin ${k}: ` : "Now: ", words(s));
