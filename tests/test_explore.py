@@ -203,3 +203,20 @@ def test_without_javascript_the_panel_stays_out_of_the_way(server, browser):
     assert not page.locator(".atlas-explore").is_visible()
     assert page.locator("figure img").first.is_visible()
     context.close()
+
+
+def test_a_control_without_effect_says_so(server, browser):
+    """CyclicLR's gamma shapes only exp_range: the panel says so exactly when torch agrees."""
+    entry = BY_NAME["CyclicLR"]
+    page = open_page(browser, f"{server}/schedulers/{entry.slug}/?mode=triangular&step_size_up=20&gamma=0.99#explore")
+    page.wait_for_selector(".atlas-explore[data-ready=true]")
+    idle = {c.arg: page.is_visible(f"#atlas-x-{c.arg}-idle") for c in entry.explore.controls}
+    assert idle == {"mode": False, "step_size_up": False, "gamma": True}
+    assert page.get_attribute("#atlas-x-gamma", "aria-describedby") == "atlas-x-gamma-idle"
+    runs = [run_torch(entry, case_for(entry, {"mode": "triangular", "step_size_up": 20, "gamma": g})).runs[0].columns
+            for g in (0.9, 0.99)]  # fmt: skip
+    assert runs[0] == runs[1]
+    page.select_option("#atlas-x-mode", label="exp_range")
+    assert not page.is_visible("#atlas-x-gamma-idle")
+    assert page.get_attribute("#atlas-x-gamma", "aria-describedby") is None
+    page.context.close()

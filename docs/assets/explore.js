@@ -126,7 +126,8 @@
       const out = numeric ? h("output", { for: id }) : ""; // a select shows its value itself
       input.addEventListener("input", () => { state[i] = +input.value; draw(); }, { signal });
       input.addEventListener("change", remember, { signal }); // on release: replaceState costs ~0.5 ms
-      return { input, out, numeric, row: h("div", { class: "atlas-x-control" }, h("label", { for: id }, c.label), input, out) };
+      const idle = h("span", { class: "atlas-x-idle", id: `${id}-idle`, hidden: "" }, "no effect with these settings");
+      return { input, out, numeric, idle, row: h("div", { class: "atlas-x-control" }, h("label", { for: id }, c.label), input, out, idle) };
     });
     const log = h("input", { type: "checkbox", id: "atlas-x-log" });
     log.checked = !!data.log;
@@ -181,10 +182,16 @@
     let speaking = 0;
     function draw() {
       const run = runs[index(state)], lr = run.cols[lrCol];
-      inputs.forEach(({ input, out, numeric }, i) => {
+      inputs.forEach(({ input, out, numeric, idle }, i) => {
         const v = controls[i].values[state[i]];
         input.value = state[i];
         if (numeric) { out.textContent = v; input.setAttribute("aria-valuetext", v); }
+        // Said, not guessed: no value of this control changes any column of the current runs
+        // (CyclicLR's gamma outside exp_range).
+        idle.hidden = !controls[i].values.every((_, j) => runs[index(state.map((s, k) => (k === i ? j : s)))].cols
+          .every((col, m) => col.every((y, t) => y === run.cols[m][t])));
+        if (idle.hidden) input.removeAttribute("aria-describedby"); // a hidden note would still be read
+        else input.setAttribute("aria-describedby", idle.id);
       });
       const width = Math.max(260, Math.min(760, bodyWidth || 640));
       const lines = (col) => [{ y: runs[index(state)].cols[col], cls: "atlas-x-c0", now: true },
