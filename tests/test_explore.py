@@ -4,7 +4,7 @@ nothing leaves the origin, axe is clean, a phone fits it, the keyboard drives it
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import pytest
 from test_browser import AXE, open_page
@@ -134,9 +134,20 @@ def test_pins_overlay_up_to_three_settings(server, browser):
     for want, got in zip(reversed(pinned), paths[:3], strict=True):  # pins drawn beneath, last first
         (run,) = run_torch(entry, case_for(entry, want)).runs
         assert max(abs(a - b) for a, b in zip(got, run.columns[0][1], strict=True)) <= TOLERANCE
+    address = page.url  # the pins are in it: a link restores them too
+    assert len(parse_qs(urlsplit(address).query)["pin"]) == 3
+    again = open_page(browser, address)
+    again.wait_for_selector(".atlas-explore[data-ready=true]")
+    assert again.locator(".atlas-x-legend li").count() == 4
+    restored = again.eval_on_selector_all(
+        ".atlas-x-chart >> nth=0 >> path", "ps => ps.map(p => p.dataset.y.split(',').map(Number))"
+    )
+    assert restored == paths
+    again.context.close()
     page.click(".atlas-x-remove >> nth=0")
     assert page.locator(".atlas-x-legend li").count() == 3
     assert not page.is_disabled("text=Pin this setting")
+    assert len(parse_qs(urlsplit(page.url).query)["pin"]) == 2
     page.context.close()
 
 

@@ -116,6 +116,10 @@
     const index = (s) => s.reduce((acc, v, i) => acc * controls[i].values.length + v, 0);
     const words = (s) => controls.map((c, i) => `${c.arg}=${c.values[s[i]]}`).join(", ");
     for (const [k, v] of want || []) { const i = key(k), j = i < 0 ? -1 : controls[i].values.indexOf(v); if (j >= 0) state[i] = j; }
+    for (const [k, v] of want || []) { // a pinned setting: its values in the controls' order, `a|b|c`
+      const pin = k === "pin" ? v.split("|").map((x, i) => controls[i]?.values.indexOf(x) ?? -1) : [];
+      if (pin.length === controls.length && pin.every((j) => j >= 0) && pins.length < PINS && !pins.some((p) => index(p) === index(pin))) pins.push(pin);
+    }
 
     const inputs = controls.map((c, i) => {
       const id = `atlas-x-${c.arg}`;
@@ -166,6 +170,7 @@
       const i = index(state);
       if (pins.length < PINS && !pins.some((p) => index(p) === i)) pins.push([...state]);
       draw();
+      remember();
       clearTimeout(speaking);
       live.textContent = `Pinned ${words(state)}.`;
     }, { signal });
@@ -174,7 +179,8 @@
     // hash to the nearest heading as the reader scrolls, but keeps the query.
     function remember() {
       const url = new URL(location.href);
-      url.search = new URLSearchParams(controls.map((c, i) => [c.arg, c.values[state[i]]]));
+      url.search = new URLSearchParams([...controls.map((c, i) => [c.arg, c.values[state[i]]]),
+        ...pins.map((p) => ["pin", p.map((j, i) => controls[i].values[j]).join("|")])]);
       url.hash = "explore";
       history.replaceState(history.state, "", url);
     }
@@ -215,7 +221,7 @@
         const item = h("li", {}, h("span", { class: `atlas-x-swatch atlas-x-c${k}`, "aria-hidden": "true" }), k ? `Pin ${k}: ` : "Now: ", words(s));
         if (k) {
           const rm = h("button", { type: "button", class: "atlas-x-remove", "aria-label": `Remove pin ${k}, ${words(s)}` }, "×");
-          rm.addEventListener("click", () => { pins.splice(k - 1, 1); draw(); pinBtn.focus(); }, { signal });
+          rm.addEventListener("click", () => { pins.splice(k - 1, 1); draw(); remember(); pinBtn.focus(); }, { signal });
           item.append(rm);
         }
         return item;
@@ -237,11 +243,12 @@
     root.dataset.ready = "true";
   }
 
-  // A linked setting, `?T_0=10&T_mult=2#explore` (what the panel writes) or `#explore?T_0=10&T_mult=2`:
+  // A linked setting, `?T_0=10&T_mult=2#explore` (what the panel writes) or `#explore?T_0=10&T_mult=2`,
+  // with any pins (`&pin=20|1`):
   // [["T_0", "10"], ["T_mult", "2"]], or null when the address names none of this page's controls.
   const wanted = (args) => {
     const hash = location.hash.startsWith("#explore?") ? location.hash.slice(9) : "";
-    const found = [...new URLSearchParams(location.search), ...new URLSearchParams(hash)].filter(([k]) => args.includes(k));
+    const found = [...new URLSearchParams(location.search), ...new URLSearchParams(hash)].filter(([k]) => k === "pin" || args.includes(k));
     return found.length || location.hash === "#explore" ? found : null;
   };
 
