@@ -17,6 +17,8 @@ from gen.model import Case, CatalogError, Code, Entry, Sched, jsonable
 from gen.run import scheduler_class
 from gen.twins import TWINS
 
+SECTIONS = ("signature", "formula", "plots", "explore", "pitfalls")  # the scheduler page's own headings
+
 # Names torch's annotations use only under TYPE_CHECKING.
 _HINT_NAMES = {"Callable": Callable, "Iterable": Iterable, "Sequence": Sequence}
 
@@ -135,6 +137,14 @@ def check_entry(entry: Entry, families: Iterable[str]) -> None:
                 )
     if len(entry.cases) < 2:
         raise CatalogError(f"{name}: field 'cases' has {len(entry.cases)}; expected at least two")
+    taken = {*SECTIONS, *seen}  # one page: a pitfall's anchor must not land on a plot or a section
+    for pitfall in entry.pitfalls:
+        if pitfall.id in taken:
+            raise CatalogError(
+                f"{name} pitfall {pitfall.id!r}: field 'id' is already an anchor on the page; "
+                f"expected one used by no case, pitfall or section ({', '.join(sorted(SECTIONS))})"
+            )
+        taken.add(pitfall.id)
     check_explore(entry)
 
 

@@ -20,6 +20,7 @@ COSINE = next(e for e in ENTRIES if e.name == "CosineAnnealingLR")
 ONE_CYCLE = next(e for e in ENTRIES if e.name == "OneCycleLR")
 PLATEAU = next(e for e in ENTRIES if e.name == "ReduceLROnPlateau")
 SEQUENTIAL = next(e for e in ENTRIES if e.name == "SequentialLR")
+SWALR = next(e for e in ENTRIES if e.name == "SWALR")
 BASIC = COSINE.cases[0]
 
 
@@ -33,6 +34,18 @@ def wrong_twin(setting):
 
 
 BROKEN = {
+    "pitfall anchor taken by a plot": (
+        dataclasses.replace(
+            SWALR, pitfalls=(dataclasses.replace(SWALR.pitfalls[0], id=SWALR.cases[0].id), *SWALR.pitfalls[1:])
+        ),
+        rf"SWALR pitfall '{SWALR.cases[0].id}': field 'id' is already an anchor on the page; expected one used by no case",
+    ),
+    "pitfall anchor taken by a section": (
+        dataclasses.replace(
+            SWALR, pitfalls=(dataclasses.replace(SWALR.pitfalls[0], id="formula"), *SWALR.pitfalls[1:])
+        ),
+        r"SWALR pitfall 'formula': field 'id' is already an anchor on the page",
+    ),
     "unknown scheduler": (
         dataclasses.replace(COSINE, name="CosineAnnealingLRR"),
         r"CosineAnnealingLRR: unknown scheduler; expected a class in torch\.optim\.lr_scheduler",

@@ -123,7 +123,7 @@ says `float`.)
     ),
     pitfalls=(
         Pitfall(
-            id="anneal-strategy",
+            id="anneal-strategy-name",
             title="anneal_strategy='cosine'",
             code=misuse(
                 "scheduler = SWALR(optimizer, swa_lr=0.05, anneal_strategy='cosine')",
