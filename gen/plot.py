@@ -458,14 +458,18 @@ class Renderer:
         if name not in self.found and key not in self.drawing:
             self.drawing[key] = self._submit(key)
 
-    def _submit(self, key: tuple[Figure, bool]) -> Any:
-        if self.workers == 1:
-            return key  # drawn when fetched, in this process
-        if self.pool is None:
-            import matplotlib.pyplot  # noqa: F401 - imported once here, inherited by forked workers
+    def start(self) -> None:
+        """Import matplotlib once, here, and fork the workers, which inherit it."""
+        if self.pool is None and self.workers > 1:
+            import matplotlib.pyplot  # noqa: F401
 
             self.pool = multiprocessing.get_context("fork").Pool(self.workers)
             OPEN.add(self)
+
+    def _submit(self, key: tuple[Figure, bool]) -> Any:
+        if self.workers == 1:
+            return key  # drawn when fetched, in this process
+        self.start()
         return self.pool.apply_async(_draw_job, (key,))
 
     def get(self, index: int) -> bytes:
