@@ -20,6 +20,11 @@ const name = () => {
   blocks.forEach((pre) => {
     label(pre);
     watching.observe(pre, { childList: true });
+    // Material makes a block that scrolls sideways keyboard-reachable (tabindex) as it sets it
+    // up, which it now does only when the block first comes into view: until then each block
+    // has one (no layout read to find which ones scroll), and Material removes the needless ones.
+    const code = pre.querySelector(":scope > code");
+    if (!pre.id.startsWith("__code_") && !code.hasAttribute("tabindex")) code.tabIndex = 0;
   });
 };
 if (window.document$) document$.subscribe(name);
