@@ -7,7 +7,7 @@ import re
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import pytest
-from test_browser import AXE, open_page
+from test_browser import AXE, SCROLL_THROUGH, open_page
 
 from gen.catalog import ENTRIES
 from gen.explore import case_for, start_index
@@ -93,6 +93,7 @@ def test_each_control_redraws_torchs_curve(server, browser, entry):
 
 
 def axe_violations(page) -> list:
+    page.evaluate(SCROLL_THROUGH)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run('.atlas-explore', {resultTypes: ['violations']})")
     return [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
