@@ -248,7 +248,14 @@ def draw(figure: Figure, t: dict, png: bool = False) -> bytes:
         return _save(fig, figure, png)
 
 
-TICK, PAD_TICK = 3.5, 3.5  # points: a major tick's length and the gap to its label (matplotlib's)
+def in_view(axis) -> tuple[list[float], list[str], list[float]]:
+    """The major ticks in view with their labels, and the minor ticks in view: what the
+    locators and formatter give, as measured by `fit` and drawn by `_ticks`."""
+    low, high = sorted(axis.get_view_interval())
+    slack = 1e-9 * (high - low)
+    major = [v for v in axis.get_majorticklocs() if low - slack <= v <= high + slack]
+    minor = [v for v in axis.get_minorticklocs() if low - slack <= v <= high + slack]
+    return major, axis.get_major_formatter().format_ticks(major), minor
 
 
 def _ticks(axes: list, t: dict, labels: bool) -> None:
@@ -264,14 +271,7 @@ def _ticks(axes: list, t: dict, labels: bool) -> None:
     for ax in axes:  # read every axis first: the panels share one x locator
         ax.set_xlim(ax.get_xlim())  # frozen: nothing below may move them
         ax.set_ylim(ax.get_ylim())
-        found = {}
-        for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
-            low, high = sorted(axis.get_view_interval())
-            slack = 1e-9 * (high - low)
-            inside = [v for v in axis.get_majorticklocs() if low - slack <= v <= high + slack]
-            minor = [v for v in axis.get_minorticklocs() if low - slack <= v <= high + slack]
-            found[name] = (inside, axis.get_major_formatter().format_ticks(inside), minor)
-        every.append(found)
+        every.append({"x": in_view(ax.xaxis), "y": in_view(ax.yaxis)})
     for ax in axes:
         for axis in (ax.xaxis, ax.yaxis):
             axis.set_major_locator(NullLocator())
@@ -285,17 +285,17 @@ def _ticks(axes: list, t: dict, labels: bool) -> None:
         ax.add_collection(LineCollection(grid, colors=t["grid"], linewidths=width, transform=ax.get_yaxis_transform(), zorder=1.5), autolim=False)  # fmt: skip
         if not labels:  # a thumbnail: the grid only
             continue
-        marks = [
-            (xs, [0] * len(xs), TICKDOWN, TICK, ax.get_xaxis_transform()),
-            ([0] * len(ys), ys, TICKLEFT, TICK, ax.get_yaxis_transform()),
-            ([0] * len(yminor), yminor, TICKLEFT, 2.0, ax.get_yaxis_transform()),
+        marks = [  # matplotlib's own tick lengths and widths (rc), in points
+            (xs, [0] * len(xs), TICKDOWN, "xtick.major", ax.get_xaxis_transform()),
+            ([0] * len(ys), ys, TICKLEFT, "ytick.major", ax.get_yaxis_transform()),
+            ([0] * len(yminor), yminor, TICKLEFT, "ytick.minor", ax.get_yaxis_transform()),
         ]
-        for x, y, marker, size, transform in filter(lambda m: m[0], marks):  # an empty line has a box at 0, 0
+        for x, y, marker, kind, transform in filter(lambda m: m[0], marks):  # an empty line has a box at 0, 0
             ax.add_artist(Line2D(
-                x, y, linestyle="none", marker=marker, markersize=size, markeredgewidth=0.8 if size == TICK else 0.6,
-                color=muted, transform=transform, clip_on=False,
+                x, y, linestyle="none", marker=marker, markersize=plt_rc(f"{kind}.size"),
+                markeredgewidth=plt_rc(f"{kind}.width"), color=muted, transform=transform, clip_on=False,
             ))  # fmt: skip
-        off = TICK + PAD_TICK
+        off = plt_rc("xtick.major.size") + plt_rc("xtick.major.pad")  # the tick and the gap to its label
         if i == len(axes) - 1:  # the shared x axis is labelled under the lowest panel only
             for x, label in zip(xs, xlabels, strict=True):
                 ax.annotate(label, (x, 0), xycoords=ax.get_xaxis_transform(), xytext=(0, -off), textcoords="offset points", ha="center", va="top", color=muted)  # fmt: skip
@@ -324,11 +324,8 @@ def fit(fig, axes: list, legend, notes: list, title) -> None:
 
     def ticklabels(axis) -> list[tuple[float, float, float]]:
         """(position, width, height) of each major tick label in view."""
-        low, high = sorted(axis.get_view_interval())
-        slack = 1e-9 * (high - low)
-        locs = [v for v in axis.get_majorticklocs() if low - slack <= v <= high + slack]
+        locs, labels, _ = in_view(axis)
         font = FontProperties(size=matplotlib.rcParams["ytick.labelsize"])
-        labels = axis.get_major_formatter().format_ticks(locs)
         return [
             (v, *renderer.get_text_width_height_descent(s, font, ismath=False)[:2])
             for v, s in zip(locs, labels, strict=True)
