@@ -91,10 +91,7 @@ def generate(
     start = time.perf_counter()
     name = bundle.key(site_url, katex_version()) if entries is ENTRIES else None
     if name and (found := bundle.load(name)) is not None:  # nothing it reads has changed
-        for path, data in sorted(found.files.items()):
-            writer.write(path, data)
-        for path, source in found.edits.items():
-            writer.edit_path(path, source)
+        hand_over(writer, found.files, found.edits)
         summary = replace(Summary(*found.summary), cached=found.summary[2], seconds=time.perf_counter() - start)
         log.info(summary.line())
         return summary
@@ -104,6 +101,14 @@ def generate(
     except BaseException:
         jobs.close()  # a failed build leaves no worker behind (mkdocs serve lives on)
         raise
+
+
+def hand_over(writer: Writer, files: dict[str, bytes], edits: dict[str, str]) -> None:
+    """The finished files, then each generated page's source for its edit link."""
+    for path, data in sorted(files.items()):
+        writer.write(path, data)
+    for path, source in edits.items():
+        writer.edit_path(path, source)
 
 
 def _generate(writer: Writer, entries: tuple[Entry, ...], jobs: Renderer, site_url: str, name: str | None) -> Summary:
@@ -184,8 +189,9 @@ def _generate(writer: Writer, entries: tuple[Entry, ...], jobs: Renderer, site_u
         torch_version(), platform.python_version(), version("matplotlib"), katex_version(), version("mkdocs-material")
     )
     files["status.md"] = status_page(versions, every_check, len(entries)).encode()
-    for path, data in sorted(files.items()):
-        writer.write(path, data)
+    edits = {path: SOURCES[entry.name] for path, _, entry in pages}
+    edits |= {built.page: guide.source for guide, built in zip((*GUIDE_PAGES, PITFALLS), guides, strict=True)}
+    hand_over(writer, files, edits)
     later = getattr(writer, "write_later", None)
     for i, path in enumerate(names):
         if later:
@@ -194,10 +200,6 @@ def _generate(writer: Writer, entries: tuple[Entry, ...], jobs: Renderer, site_u
             writer.write(path, jobs.get(i))
     if not names:
         jobs.close()
-    edits = {path: SOURCES[entry.name] for path, _, entry in pages}
-    edits |= {built.page: guide.source for guide, built in zip((*GUIDE_PAGES, PITFALLS), guides, strict=True)}
-    for path, source in edits.items():
-        writer.edit_path(path, source)
     summary = Summary(len(entries), cases, len(names), jobs.cached, time.perf_counter() - start, worst)
     if name:
         drawings = {path: job[2] for path, job in zip(names, jobs.jobs, strict=True)}
