@@ -116,8 +116,10 @@ def _generate(writer: Writer, entries: tuple[Entry, ...], jobs: Renderer, site_u
     check_catalog(entries, [f for f, _ in FAMILIES])
     check_guides((*GUIDE_PAGES, PITFALLS))
     grids = {e.name: [case_for(e, values) for values in e.explore.grid()] for e in entries if e.explore}
-    # A clean build: the missing runs in forked workers, while the plot workers start.
-    prefetch([(e, c) for e in entries for c in (*e.cases, *grids.get(e.name, ()))], jobs.workers, jobs.start)
+    # A clean build: the plot workers import matplotlib while this process imports torch's compiler
+    # stack, then the missing runs go to forked workers.
+    jobs.start()
+    prefetch([(e, c) for e in entries for c in (*e.cases, *grids.get(e.name, ()))], jobs.workers)
     files: dict[str, bytes] = {}
     names, pages, cards, every_trace, every_check = [], [], [], [], []
     gathered: list[CatalogPitfall] = []

@@ -3,6 +3,7 @@
 It drops cached `gen` modules first so that `mkdocs serve` picks up edits to gen/ and the catalog.
 """
 
+import functools
 import sys
 from collections.abc import Callable
 
@@ -13,6 +14,7 @@ from mkdocs.structure.files import File  # noqa: E402
 from mkdocs_gen_files import FilesEditor  # noqa: E402
 
 from gen.build import generate  # noqa: E402
+from gen.plot import LATE  # noqa: E402
 
 
 class GenFilesWriter:
@@ -26,15 +28,16 @@ class GenFilesWriter:
         self.editor._files[path] = File.generated(self.editor.config, path, content=data)  # the editor's own table
 
     def write_later(self, path: str, fetch: Callable[[], bytes]) -> None:
-        """A figure still being drawn: MkDocs asks for it when it copies the static files, after
-        it has rendered every page, so its own work overlaps the drawing."""
+        """A figure still being drawn: written by the post_build hook (gen/hooks.py), once MkDocs
+        has converted, templated and written every page, so all its own work overlaps the drawing.
+        (MkDocs copies static files between converting the pages and templating them.)"""
         file = File.generated(self.editor.config, path, content=b"")
 
-        def copy_file(dirty: bool = False) -> None:
+        def copy_now(dirty: bool) -> None:
             file.content_bytes = fetch()
             File.copy_file(file, dirty)
 
-        file.copy_file = copy_file  # type: ignore[method-assign]
+        file.copy_file = lambda dirty=False: LATE.append(functools.partial(copy_now, dirty))  # type: ignore[method-assign]
         self.editor._files[path] = file
 
     def edit_path(self, path: str, source: str) -> None:

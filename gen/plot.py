@@ -11,7 +11,7 @@ import multiprocessing
 import os
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -422,6 +422,10 @@ def _colored(series: Sequence[Series]) -> list[tuple[Series, int]]:
     return out
 
 
+def _import_matplotlib() -> None:
+    import matplotlib.pyplot  # noqa: F401
+
+
 def _draw_job(job: tuple[Figure, bool]) -> bytes:
     figure, png = job
     return draw(figure, THEMES["card" if png else "light"], png)
@@ -456,11 +460,9 @@ class Renderer:
             self.drawing[key] = self._submit(key)
 
     def start(self) -> None:
-        """Import matplotlib once, here, and fork the workers, which inherit it."""
+        """Fork the workers, which import matplotlib themselves: this process never draws."""
         if self.pool is None and self.workers > 1:
-            import matplotlib.pyplot  # noqa: F401
-
-            self.pool = multiprocessing.get_context("fork").Pool(self.workers)
+            self.pool = multiprocessing.get_context("fork").Pool(self.workers, initializer=_import_matplotlib)
             OPEN.add(self)
 
     def _submit(self, key: tuple[Figure, bool]) -> Any:
@@ -502,6 +504,7 @@ class Renderer:
 
 
 OPEN: set[Renderer] = set()  # renderers whose workers still run: closed by the hooks if a build fails
+LATE: list[Callable[[], None]] = []  # figure copies MkDocs asked for, done by the post_build hook
 
 
 def close_all() -> None:

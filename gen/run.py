@@ -11,7 +11,7 @@ import multiprocessing
 import os
 import random
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -210,14 +210,11 @@ def run_torch(entry: Entry, case: Case) -> Trace:
 _PENDING: Sequence[tuple[Entry, Case]] = ()  # read by forked workers, which inherit it
 
 
-def prefetch(
-    work: Sequence[tuple[Entry, Case]], workers: int | None = None, meanwhile: Callable[[], object] = lambda: None
-) -> int:
+def prefetch(work: Sequence[tuple[Entry, Case]], workers: int | None = None) -> int:
     """Run the cases missing from the trace cache in forked workers, so that the build's own
     `run_case` calls (still one by one, in catalog order) read them back. On a clean build these
     runs are most of the main process's time: the Explore grids alone are hundreds of cases.
-    A case that fails in a worker is left alone: `run_case` runs it again and reports it.
-    `meanwhile` runs here while the workers run (the build starts its plot workers)."""
+    A case that fails in a worker is left alone: `run_case` runs it again and reports it."""
     global _PENDING
     workers = workers or os.cpu_count() or 1
     missing = [(e, c) for e, c in work if not cache.has(trace_key(e, c))]
@@ -227,9 +224,7 @@ def prefetch(
     _PENDING = missing[1:]  # (1.5 s), which the workers then inherit instead of each importing it
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            done = pool.map_async(_fill, range(len(_PENDING)), chunksize=8)
-            meanwhile()
-            done.get()
+            pool.map(_fill, range(len(_PENDING)), chunksize=8)
     finally:
         _PENDING = ()
     return len(missing)
