@@ -11,11 +11,12 @@ import json
 import logging
 import platform
 import time
+from collections.abc import Callable
 from dataclasses import astuple, dataclass, replace
 from importlib.metadata import version
 from typing import Protocol
 
-from gen import bundle
+from gen import bundle, cache
 from gen.catalog import ENTRIES, FAMILIES, SOURCES
 from gen.data import csv_text, data_index, sidecar, snippet
 from gen.explore import FILE as EXPLORE_FILE
@@ -24,9 +25,10 @@ from gen.explore import view as explore_view
 from gen.guides import GUIDES as GUIDE_PAGES
 from gen.guides import PITFALLS
 from gen.guides.pages import CatalogPitfall, build_guide, guide_figures, guide_page, pitfalls_page
+from gen.guides.run import run_plot
 from gen.guides.validate import check_guides
 from gen.math import katex_version
-from gen.model import Entry
+from gen.model import Case, Entry
 from gen.pages import (
     HIGHLIGHT,
     Card,
@@ -34,6 +36,7 @@ from gen.pages import (
     Versions,
     data_page,
     figure_view,
+    highlight_script,
     home_page,
     md_escape,
     nav,
@@ -43,7 +46,7 @@ from gen.pages import (
 from gen.pitfalls import capture
 from gen.plot import Renderer, card, figure_for, thumbnail
 from gen.publish import DATA_INDEX, DEFAULT_SITE_URL
-from gen.run import prefetch, run_case, torch_version
+from gen.run import run_case, torch_version, trace_key
 from gen.validate import check_catalog
 from gen.verify import verify
 
@@ -103,6 +106,25 @@ def generate(
         raise
 
 
+def warm_up(entries: tuple[Entry, ...], grids: dict[str, list[Case]]) -> list[Callable[[], object]]:
+    """What a clean build computes before its pages, for forked workers to put in the cache: every
+    torch run (the Explore grids alone are hundreds), the highlighting of each Reproduce script,
+    and the guides' scripts. Nothing when the cache holds the runs."""
+    tasks: list[Callable[[], object]] = []
+    for entry in entries:
+        for case in (*entry.cases, *grids.get(entry.name, ())):
+            if not cache.has(trace_key(entry, case)):
+                scripted = case in entry.cases
+                tasks.append(functools.partial(_run_and_highlight if scripted else run_case, entry, case))
+    if tasks:
+        tasks += [functools.partial(run_plot, g, p) for g in (*GUIDE_PAGES, PITFALLS) for p in g.plots]
+    return tasks
+
+
+def _run_and_highlight(entry: Entry, case: Case) -> None:
+    highlight_script(snippet(run_case(entry, case)))
+
+
 def hand_over(writer: Writer, files: dict[str, bytes], edits: dict[str, str]) -> None:
     """The finished files, then each generated page's source for its edit link."""
     for path, data in sorted(files.items()):
@@ -113,13 +135,14 @@ def hand_over(writer: Writer, files: dict[str, bytes], edits: dict[str, str]) ->
 
 def _generate(writer: Writer, entries: tuple[Entry, ...], jobs: Renderer, site_url: str, name: str | None) -> Summary:
     start = time.perf_counter()
+    if not (cache.folder() / "trace").is_dir():  # a clean build: matplotlib loads there, torch here
+        jobs.start()
     check_catalog(entries, [f for f, _ in FAMILIES])
     check_guides((*GUIDE_PAGES, PITFALLS))
     grids = {e.name: [case_for(e, values) for values in e.explore.grid()] for e in entries if e.explore}
-    # A clean build: the plot workers import matplotlib while this process imports torch's compiler
-    # stack, then the missing runs go to forked workers.
-    jobs.start()
-    prefetch([(e, c) for e in entries for c in (*e.cases, *grids.get(e.name, ()))], jobs.workers)
+    if tasks := warm_up(entries, grids):  # torch's runs in forked workers, while the plot workers start
+        jobs.start()
+        cache.fill(tasks, jobs.workers)
     files: dict[str, bytes] = {}
     names, pages, cards, every_trace, every_check = [], [], [], [], []
     gathered: list[CatalogPitfall] = []

@@ -55,20 +55,24 @@ class FigureView:
 
     @property
     def code_html(self) -> str:
-        """The script as Pygments' highlighted spans, published per page in `HIGHLIGHT` and put in
-        place when the reader opens Reproduce. In the page they were 40 % of its DOM (highlighted)
-        or of its HTML (in an attribute, which MkDocs' Markdown and search then parsed on every
-        build); an inert <script> data block is dropped by Material's instant navigation."""
-        name = f"highlight/{cache.key('pygments', cache.library_version('pygments'), self.code)}.html"
-        if (stored := cache.get(name)) is not None:  # a warm rebuild: highlighting was its slowest step
-            return stored.decode()
-        from pygments import highlight
-        from pygments.formatters import HtmlFormatter
-        from pygments.lexers import PythonLexer
+        return highlight_script(self.code)
 
-        spans = highlight(self.code, PythonLexer(), HtmlFormatter(nowrap=True))
-        cache.put(name, spans.encode())
-        return spans
+
+def highlight_script(code: str) -> str:
+    """A Reproduce script as Pygments' highlighted spans, published per page in `HIGHLIGHT` and put
+    in place when the reader opens Reproduce. In the page they were 40 % of its DOM (highlighted)
+    or of its HTML (in an attribute, which MkDocs' Markdown and search then parsed on every
+    build); an inert <script> data block is dropped by Material's instant navigation."""
+    name = f"highlight/{cache.key('pygments', cache.library_version('pygments'), code)}.html"
+    if (stored := cache.get(name)) is not None:  # a warm rebuild: highlighting was its slowest step
+        return stored.decode()
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import PythonLexer
+
+    spans = highlight(code, PythonLexer(), HtmlFormatter(nowrap=True))
+    cache.put(name, spans.encode())
+    return spans
 
 
 @dataclass(frozen=True)

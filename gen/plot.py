@@ -422,8 +422,9 @@ def _colored(series: Sequence[Series]) -> list[tuple[Series, int]]:
     return out
 
 
-def _import_matplotlib() -> None:
-    import matplotlib.pyplot  # noqa: F401
+def _import_matplotlib(one_at_a_time) -> None:
+    with one_at_a_time:
+        import matplotlib.pyplot  # noqa: F401
 
 
 def _draw_job(job: tuple[Figure, bool]) -> bytes:
@@ -460,9 +461,11 @@ class Renderer:
             self.drawing[key] = self._submit(key)
 
     def start(self) -> None:
-        """Fork the workers, which import matplotlib themselves: this process never draws."""
+        """Fork the workers, which import matplotlib themselves, one at a time: this process never
+        draws, and goes on loading torch on the other core meanwhile."""
         if self.pool is None and self.workers > 1:
-            self.pool = multiprocessing.get_context("fork").Pool(self.workers, initializer=_import_matplotlib)
+            context = multiprocessing.get_context("fork")
+            self.pool = context.Pool(self.workers, initializer=_import_matplotlib, initargs=(context.Lock(),))
             OPEN.add(self)
 
     def _submit(self, key: tuple[Figure, bool]) -> Any:

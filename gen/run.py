@@ -7,11 +7,9 @@ import importlib
 import inspect
 import json
 import math
-import multiprocessing
-import os
 import random
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -205,37 +203,3 @@ def run_torch(entry: Entry, case: Case) -> Trace:
             f"{case.warns!r}, but torch gave no warning"
         )
     return Trace(entry=entry, case=case, runs=runs, warnings=messages)
-
-
-_PENDING: Sequence[tuple[Entry, Case]] = ()  # read by forked workers, which inherit it
-
-
-def prefetch(work: Sequence[tuple[Entry, Case]], workers: int | None = None) -> int:
-    """Run the cases missing from the trace cache in forked workers, so that the build's own
-    `run_case` calls (still one by one, in catalog order) read them back. On a clean build these
-    runs are most of the main process's time: the Explore grids alone are hundreds of cases.
-    A case that fails in a worker is left alone: `run_case` runs it again and reports it."""
-    global _PENDING
-    workers = workers or os.cpu_count() or 1
-    missing = [(e, c) for e, c in work if not cache.has(trace_key(e, c))]
-    if workers < 2 or len(missing) < 2 * workers:
-        return 0
-    _fill_one(*missing[0])  # here first: torch's first optimizer imports its compiler stack
-    _PENDING = missing[1:]  # (1.5 s), which the workers then inherit instead of each importing it
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            pool.map(_fill, range(len(_PENDING)), chunksize=8)
-    finally:
-        _PENDING = ()
-    return len(missing)
-
-
-def _fill(index: int) -> None:
-    _fill_one(*_PENDING[index])
-
-
-def _fill_one(entry: Entry, case: Case) -> None:
-    try:
-        run_case(entry, case)
-    except Exception:  # reported by the build's own run_case, with its message
-        pass

@@ -74,6 +74,21 @@ Until step 60 the cosine schedule sets the rate; from there SWALR anneals from t
 """,
         ),
         Case(
+            "swa-lr",
+            "swa_lr: the rate averaging runs at",
+            SWA,
+            steps=100,
+            before=COSINE,
+            handover=60,
+            vary="swa_lr",
+            values=(0.01, 0.035, 0.08),
+            text="""
+From the cosine's 0.035 at step 60, SWALR anneals down to a lower `swa_lr`, up to a higher one,
+and with `swa_lr=0.035` it holds the rate it found. Either way the rate then stays flat, as
+weight averaging expects.
+""",
+        ),
+        Case(
             "anneal-strategy",
             "anneal_strategy: cosine or linear approach",
             SWA,

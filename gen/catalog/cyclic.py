@@ -156,6 +156,17 @@ comes from this closed form.
             values=(5.0, 25.0, 100.0),
             log=True,
         ),
+        Case(
+            "final-div-factor",
+            "final_div_factor sets where the anneal ends",
+            {"max_lr": 0.1, "total_steps": 1000},
+            steps=1000,
+            optim=SGD_MOMENTUM,
+            vary="final_div_factor",
+            values=(10.0, 1e4, 1e6),
+            log=True,
+            text="The last rate is `max_lr / div_factor / final_div_factor`: 4e-4, 4e-7 and 4e-9 here, five decades apart at the end of curves that agree until the last tenth of the run.",
+        ),
     ),
     pitfalls=(
         Pitfall(
@@ -304,6 +315,16 @@ same wave upside down between `max_momentum` and `base_momentum`.
             optim=CLR_SGD,
             vary="step_size_up",
             values=(10, 20, 40),
+        ),
+        Case(
+            "gamma",
+            "gamma: how fast exp_range shrinks the cycles",
+            CLR | {"mode": "exp_range", "gamma": 0.99},
+            steps=161,
+            optim=CLR_SGD,
+            vary="gamma",
+            values=(0.97, 0.99, 0.999),
+            text="In `exp_range` the height above `base_lr` is scaled by `gamma` to the power of the step count: 0.97 leaves almost nothing after two cycles, 0.999 barely changes the cycle. The other modes ignore `gamma`.",
         ),
         Case(
             "asymmetric",

@@ -87,6 +87,16 @@ recorded, and compares every epoch's rate.
             text="Less patience cuts sooner and more often; the loss (lower panel) follows each cut down.",
         ),
         Case(
+            "cut-factor",
+            "factor: how deep each cut goes",
+            BASE,
+            steps=100,
+            vary="factor",
+            values=(0.1, 0.5, 0.8),
+            log=True,
+            text="A deep cut (`factor=0.1`) is a big step down, a mild one (0.8) needs several plateaus to go as far.",
+        ),
+        Case(
             "cooldown",
             "cooldown: a pause after each cut",
             BASE,
@@ -104,6 +114,16 @@ recorded, and compares every epoch's rate.
             values=(1e-4, 0.01, 0.03),
             log=True,
             text="A larger relative threshold ignores small gains, so plateaus are declared earlier.",
+        ),
+        Case(
+            "threshold-mode",
+            "threshold_mode: a relative or an absolute margin",
+            BASE | {"threshold": 0.01},
+            steps=100,
+            vary="threshold_mode",
+            values=("rel", "abs"),
+            log=True,
+            text="With `threshold=0.01`, `'rel'` asks for a loss 1% below the best, `'abs'` for one 0.01 below it: a larger margin while the loss is under 1, so plateaus come sooner.",
         ),
     ),
     pitfalls=(

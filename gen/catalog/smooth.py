@@ -90,6 +90,15 @@ The recursion divides by \\(n f_0 + (t-1)(f_1 - f_0)\\), the previous factor tim
             values=(10, 20, 40),
         ),
         Case(
+            "end-factor",
+            "end_factor: where a decay ends",
+            {"start_factor": 1.0, "end_factor": 0.1, "total_iters": 100},
+            steps=120,
+            vary="end_factor",
+            values=(0.0, 0.1, 0.5),
+            text="From `start_factor=1.0` the rate falls in a straight line to `end_factor` times the initial rate and holds there; `end_factor=0.0` ends at zero.",
+        ),
+        Case(
             "groups",
             "Two parameter groups warm up together",
             {"start_factor": 0.1, "total_iters": 20},
