@@ -82,7 +82,8 @@ def test_warm_generate_renders_nothing_and_skips_matplotlib_and_torch(tmp_path):
     env = os.environ | {"ATLAS_CACHE_DIR": str(tmp_path)}
     code = (
         "import sys; from gen.build import generate; from gen.__main__ import FolderWriter\n"
-        "s = generate(FolderWriter(None)); print(s.plots, s.cached, 'matplotlib' in sys.modules, 'torch' in sys.modules)"
+        "s = generate(FolderWriter(None), workers=1)\n"  # one process: it draws, so a cold run loads matplotlib
+        "print(s.plots, s.cached, 'matplotlib' in sys.modules, 'torch' in sys.modules)"
     )
     cold = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     plots, cached, *loaded = cold.stdout.split()
