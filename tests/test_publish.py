@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import struct
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -142,7 +143,9 @@ def test_link_previews_with_an_image_that_exists(site):
         assert tags["og:image"] == tags["twitter:image"], path
         image = local(site, tags["og:image"])
         assert image.suffix == ".png", path  # card renderers do not show SVG
-        assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", path
+        data = image.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n", path
+        assert struct.unpack(">II", data[16:24]) == (1200, 630), path  # the size card renderers expect
     assert meta((site / "schedulers" / ENTRIES[0].slug / "index.html").read_text())["og:title"] == ENTRIES[0].name
     home = (site / "index.html").read_text()  # the site's name once, not "Home" nor twice
     assert re.search(r"<title>(.*?)</title>", home)[1] == meta(home)["og:title"] == "LR Scheduler Atlas"
