@@ -108,7 +108,26 @@ def on_post_build(config) -> None:
             copy()
     stop_drawing()
     copy_assets(Path(config["site_dir"]))
+    tidy_redirects(config)
     _built = True
+
+
+REDIRECT_HEAD = '<meta charset="utf-8">'
+
+
+def tidy_redirects(config) -> None:
+    """mkdocs-redirects' short-link pages (written in its post_build, before this one) get a
+    viewport, so a phone does not show "You're being redirected" at desktop width while it
+    follows the link, and noindex, so search engines index the page itself, not its alias."""
+    from mkdocs_redirects.plugin import get_html_path
+
+    for old in config.plugins["redirects"].config["redirect_maps"]:
+        path = Path(config["site_dir"]) / get_html_path(old, config["use_directory_urls"])
+        html = path.read_text()
+        if REDIRECT_HEAD not in html:
+            raise PluginError(f"{path}: mkdocs-redirects' page has no {REDIRECT_HEAD}; update tidy_redirects")
+        extra = '\n    <meta name="viewport" content="width=device-width, initial-scale=1">\n    <meta name="robots" content="noindex">'
+        path.write_text(html.replace(REDIRECT_HEAD, REDIRECT_HEAD + extra, 1))
 
 
 def on_shutdown() -> None:

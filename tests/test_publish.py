@@ -43,6 +43,8 @@ def test_short_link_redirects_to_the_page(site, entry):
     html = (site / entry.name / "index.html").read_text()
     assert f'content="0; url=../schedulers/{entry.slug}/"' in html
     assert f'location.href="../schedulers/{entry.slug}/"' in html
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html  # readable on a phone
+    assert '<meta name="robots" content="noindex">' in html  # the page is indexed, not its alias
     assert (site / "schedulers" / entry.slug / "index.html").exists()
 
 
