@@ -97,6 +97,16 @@ recorded, and compares every epoch's rate.
             text="A deep cut (`factor=0.1`) is a big step down, a mild one (0.8) needs several plateaus to go as far.",
         ),
         Case(
+            "min-lr",
+            "min_lr: a floor under the cuts",
+            BASE | {"patience": 2},
+            steps=100,
+            vary="min_lr",
+            values=(0.0, 0.005, 0.02),
+            log=True,
+            text="A cut that would go below `min_lr` stops at it, and later plateaus change nothing: the rate stays on the floor while the loss (lower panel) keeps its level.",
+        ),
+        Case(
             "cooldown",
             "cooldown: a pause after each cut",
             BASE,
