@@ -112,10 +112,8 @@ def warm_up(entries: tuple[Entry, ...], grids: dict[str, list[Case]]) -> list[Ca
     and the guides' scripts. Nothing when the cache holds the runs."""
     tasks: list[Callable[[], object]] = []
     for entry in entries:
-        for case in (*entry.cases, *grids.get(entry.name, ())):
-            if not cache.has(trace_key(entry, case)):
-                scripted = case in entry.cases
-                tasks.append(functools.partial(_run_and_highlight if scripted else run_case, entry, case))
+        for task, cases in ((_run_and_highlight, entry.cases), (run_case, grids.get(entry.name, ()))):
+            tasks += [functools.partial(task, entry, c) for c in cases if not cache.has(trace_key(entry, c))]
     if tasks:
         tasks += [functools.partial(run_plot, g, p) for g in (*GUIDE_PAGES, PITFALLS) for p in g.plots]
     return tasks

@@ -65,17 +65,17 @@ def fill(tasks: Sequence[Callable[[], object]], workers: int) -> None:
     global _TASKS
     if workers < 2 or len(tasks) < 2 * workers:
         return
-    _run(tasks, 0)
     _TASKS = tasks
     try:
+        _run(0)
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            pool.map(functools.partial(_run, None), range(1, len(tasks)), chunksize=8)
+            pool.map(_run, range(1, len(tasks)), chunksize=8)
     finally:
         _TASKS = ()
 
 
-def _run(tasks: Sequence[Callable[[], object]] | None, index: int) -> None:
+def _run(index: int) -> None:
     try:
-        (tasks or _TASKS)[index]()
+        _TASKS[index]()
     except Exception:
         pass
