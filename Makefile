@@ -37,7 +37,7 @@ setup: $(VENV)/.installed node_modules/.installed
 # torch==2.13.0 is the CPU wheel on this machine's disk (PIP_FIND_LINKS); pip, not uv, sees it.
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(PY) -m pip install --progress-bar on -c constraints.txt -e '.[test]'
 	touch $@
 
 # KaTeX renders the math at build time; installed from npm, never copied into the repository.

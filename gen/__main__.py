@@ -14,23 +14,21 @@ import sys
 import tempfile
 from pathlib import Path
 
-from gen.build import generate
+from gen.build import Site, generate
 from gen.model import CatalogError
 from gen.publish import site_url_from_env
 
 
-class FolderWriter:
-    def __init__(self, root: Path | None) -> None:
-        self.root = root
-
-    def write(self, path: str, data: bytes) -> None:
-        if self.root is not None:
-            target = self.root / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-
-    def edit_path(self, path: str, source: str) -> None:
-        pass
+def write(site: Site, root: Path | None) -> None:
+    """Every file and drawing under `root`; with no root, the drawings are still made (and cached)."""
+    try:
+        out = {**site.files, **{path: site.fetch(path) for path in site.drawings}}
+    finally:
+        site.close()
+    for path, data in sorted(out.items()) if root else ():
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     staging = Path(tempfile.mkdtemp(prefix="atlas-")) if opts.out else None
     try:
-        generate(FolderWriter(staging), workers=opts.workers, site_url=site_url_from_env())
+        write(generate(workers=opts.workers, site_url=site_url_from_env()), staging)
     except BaseException as exc:
         if staging:
             shutil.rmtree(staging, ignore_errors=True)

@@ -26,7 +26,6 @@ LIBRARIES = ("pygments", "mkdocs-material", "jinja2")  # beyond torch and matplo
 class Bundle:
     files: dict[str, bytes]
     drawings: dict[str, str]  # path in the site -> the figure's name in the cache
-    edits: dict[str, str]  # generated page -> its source, for the edit link
     summary: tuple  # Summary's fields
 
 
@@ -49,7 +48,7 @@ def load(name: str) -> Bundle | None:
         if (data := cache.get(drawing)) is None:  # a build that failed while drawing
             return None
         files[path] = data
-    return Bundle(files, {}, bundle.edits, bundle.summary)
+    return Bundle(files, {}, bundle.summary)
 
 
 def save(name: str, bundle: Bundle) -> None:

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+if not (ROOT / "mkdocs.yml").is_file():  # gen installed (site-packages): the project is the working directory
+    ROOT = Path.cwd()
 
 
 @functools.cache

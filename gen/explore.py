@@ -16,10 +16,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from gen.data import scheduler_call, snippet
+from gen.library import parameters, torch_version
 from gen.model import Case, CatalogError, Entry, Trace
 from gen.publish import LICENSE, absolute, folder, page
-from gen.run import parameters, run_case, torch_version
+from gen.reproduce import scheduler_call, scheduler_names
+from gen.run import run_case
+from gen.verify import verify
 
 FILE = "explore.json"
 MARK = "__CALL__"  # where a setting's constructor call goes in the shared script
@@ -31,7 +33,8 @@ def base_case(entry: Entry) -> Case:
     return next(c for c in entry.cases if c.id == entry.explore.base)
 
 
-def setting(values: Mapping[str, Any]) -> str:
+def setting_text(values: Mapping[str, Any]) -> str:
+    """One point of the grid in words, as messages name it: `T_0=20, T_mult=1`."""
     return ", ".join(f"{k}={v!r}" for k, v in values.items())
 
 
@@ -51,7 +54,16 @@ def case_for(entry: Entry, values: Mapping[str, Any]) -> Case:
         overlay=(),
         warns=None,
         text="",
+        imports=grid_imports(entry),
     )
+
+
+def grid_imports(entry: Entry) -> tuple[str, ...]:
+    """Every scheduler any setting of the grid builds: the settings share one script, imports included."""
+    ex, base = entry.explore, base_case(entry)
+    assert ex is not None
+    found = scheduler_names([ex.arguments(base.args, values) for values in ex.grid()])
+    return tuple(sorted(found - {entry.name}))
 
 
 def run_grid(entry: Entry) -> list[Trace]:
@@ -60,10 +72,11 @@ def run_grid(entry: Entry) -> list[Trace]:
     traces = []
     for values in entry.explore.grid():
         try:
-            traces.append(run_case(entry, case_for(entry, values)))
+            traces.append(trace := run_case(entry, case_for(entry, values)))
+            verify(trace)  # every setting checked against the twin, as every figure is
         except CatalogError as exc:
             detail = str(exc).removeprefix(f"{entry.name} case 'explore': ")
-            raise CatalogError(f"{entry.name} field 'explore', setting {setting(values)}: {detail}") from exc
+            raise CatalogError(f"{entry.name} field 'explore', setting {setting_text(values)}: {detail}") from exc
     return traces
 
 
@@ -116,15 +129,19 @@ def data_file(entry: Entry, traces: Sequence[Trace]) -> str:
         got = [n for n, _ in run.columns]
         if got != names:  # the panel draws one set of columns for every setting
             raise CatalogError(
-                f"{entry.name} field 'explore', setting {setting(values)}: torch recorded columns {got}, "
+                f"{entry.name} field 'explore', setting {setting_text(values)}: torch recorded columns {got}, "
                 f"the first setting {names}; expected the same columns for every setting"
             )
         call = scheduler_call(entry.name, trace.case.args, 4, module=entry.module)
         if not template:
-            code = snippet(trace)
+            code = trace.code
             if code.count(call) != 1:  # the script is shared: only the call may differ
                 raise CatalogError(f"{entry.name} field 'explore': the script does not hold the call once")
             template = code.replace(call, MARK)
+        if template.replace(MARK, call) != trace.code:  # what a reader runs is what the build ran
+            raise CatalogError(
+                f"{entry.name} field 'explore', setting {setting_text(values)}: its script differs from the shared one beyond the call"
+            )
         runs.append({"call": call, "columns": [encode(v) for _, v in run.columns]})
     doc = {
         "scheduler": f"{entry.module}.{entry.name}",

@@ -1,24 +1,39 @@
-"""MkDocs hooks: server-side math (after search indexing), KaTeX in the site, no half-built site."""
+"""Everything that knows MkDocs, through the public API of MkDocs 1.6: the generated files, the
+short links, server-side math, and no half-built site. No other module imports mkdocs.
 
-import logging
-import os
+The generated pages and data go to MkDocs from memory as `File.generated` (on_files); each
+drawing is a `File.generated` read from the cache, where the worker pool puts it while MkDocs
+converts the pages, and which on_env waits for before MkDocs copies the files.
+"""
+
+from __future__ import annotations
+
+import importlib
 import re
 import shutil
 import sys
 from pathlib import Path
+from types import ModuleType
 
+from jinja2 import FileSystemBytecodeCache
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import InclusionLevel
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, InclusionLevel
 
-from gen import cache
-from gen.catalog import ENTRIES
-from gen.math import Renderer, copy_assets
-from gen.publish import aliases
-
-_renderer: Renderer | None = None
 _command = "build"
-_site_dir: Path | None = None
-_built = False  # on_post_build ran and no error followed (strict mode aborts after it)
+_gen: ModuleType | None = None  # gen.build as it was on disk when this build started
+_site = None  # gen.build.Site of this build
+_math = None  # gen.math.Renderer of this build
+_site_dir = ""
+
+
+def fresh(module: str) -> ModuleType:
+    """`module` as it is on disk now. `mkdocs serve` rebuilds in one long-lived process whose
+    imported modules would keep the generator of its first build; Python re-imports a module
+    only once it is gone from `sys.modules`, so every `gen` module is dropped first."""
+    for name in [m for m in sys.modules if m == "gen" or m.startswith("gen.")]:
+        del sys.modules[name]
+    return importlib.import_module(module)
 
 
 def on_startup(command, dirty) -> None:
@@ -29,23 +44,35 @@ def on_startup(command, dirty) -> None:
 def on_config(config):
     """Short links (/CosineAnnealingLR/) come from the catalog, not from a list in mkdocs.yml that
     would fall out of step: they are added to mkdocs-redirects' map, which it reads in on_files."""
-    global _site_dir
-    _site_dir = Path(config["site_dir"])
+    global _gen, _site_dir
+    _gen, _site_dir = fresh("gen.build"), config["site_dir"]
+    aliases = importlib.import_module("gen.publish").aliases(_gen.ENTRIES)
     redirects = config.plugins["redirects"].config["redirect_maps"]
-    clash = redirects.keys() & aliases(ENTRIES).keys()
-    if clash:
+    if clash := (redirects.keys() - _aliases_added) & aliases.keys():
         raise PluginError(f"mkdocs.yml redirect_maps repeats catalog aliases: {sorted(clash)}")
-    redirects.update(aliases(ENTRIES))
+    for old in _aliases_added - aliases.keys():  # a short link whose entry is gone (mkdocs serve)
+        redirects.pop(old, None)
+    redirects.update(aliases)
+    _aliases_added.clear()
+    _aliases_added.update(aliases)
     return config
 
 
-def on_pre_build(config) -> None:
-    global _renderer
-    _renderer = Renderer()
+_aliases_added: set[str] = set()
 
 
+@event_priority(50)  # before the plugins' on_files: mkdocs-redirects looks for its targets there
 def on_files(files, config):
-    """The generated SUMMARY.md feeds literate-nav; it is not a page (gen-files leaves it included)."""
+    """The generated part of the site. SUMMARY.md feeds literate-nav; it is not a page itself."""
+    global _site, _math
+    assert _gen is not None
+    _site = _gen.generate(site_url=config.site_url)
+    _math = importlib.import_module("gen.math").Renderer()
+    for path, data in sorted(_site.files.items()):
+        files.append(File.generated(config, path, content=data))
+    folder = importlib.import_module("gen.cache").folder()
+    for path, name in sorted(_site.drawings.items()):
+        files.append(File.generated(config, path, abs_src_path=str(folder / name)))
     summary = files.get_file_from_path("SUMMARY.md")
     if summary is not None:
         summary.inclusion = InclusionLevel.EXCLUDED
@@ -53,11 +80,16 @@ def on_files(files, config):
 
 
 def on_env(env, config, files):
-    """Material's ~50 templates were compiled on every build (a tenth of a warm rebuild): Jinja
-    keeps their bytecode in the cache, checked against each template's source when loaded."""
-    from jinja2 import FileSystemBytecodeCache
-
-    folder = cache.folder() / "jinja"
+    """Every drawing finished (MkDocs copies the files next). And Material's ~50 templates were
+    compiled on every build (a tenth of a warm rebuild): Jinja keeps their bytecode in the cache,
+    checked against each template's source when loaded."""
+    assert _site is not None
+    try:
+        for path in _site.drawings:
+            _site.fetch(path)  # into the cache, where its File reads it
+    finally:
+        _site.close()
+    folder = importlib.import_module("gen.cache").folder() / "jinja"
     folder.mkdir(parents=True, exist_ok=True)
     env.bytecode_cache = FileSystemBytecodeCache(str(folder))
     return env
@@ -80,36 +112,19 @@ def on_post_page(output: str, page, config) -> str:
     """Math is rendered after the search plugin has indexed the page: the index gets each
     formula's LaTeX once, not KaTeX's MathML, source annotation and glyphs (a third of its bytes,
     and of the indexing time)."""
-    assert _renderer is not None
-    return defer_bundle(_renderer.page(output, page.file.src_uri))
+    assert _math is not None
+    return defer_bundle(_math.page(output, page.file.src_uri))
 
 
 def on_post_template(output: str, template_name: str, config) -> str:
     return defer_bundle(output) if template_name == "404.html" else output
 
 
-def stop_drawing() -> None:
-    """Stop the plot workers of a build that ends before MkDocs fetched every figure. The gen-files
-    script re-imports gen on every build: its current gen.plot holds them."""
-    plot = sys.modules.get("gen.plot")
-    if plot is not None:
-        plot.LATE.clear()
-        plot.close_all()
-
-
 def on_post_build(config) -> None:
-    """The figures last: each is waited for only now, when every page has been written."""
-    global _built
-    if _renderer is not None:
-        _renderer.close()
-    plot = sys.modules.get("gen.plot")
-    if plot is not None:
-        for copy in plot.LATE:
-            copy()
-    stop_drawing()
-    copy_assets(Path(config["site_dir"]))
+    if _math is not None:
+        _math.close()
+    importlib.import_module("gen.math").copy_assets(Path(config["site_dir"]))
     tidy_redirects(config)
-    _built = True
 
 
 REDIRECT_HEAD = '<meta charset="utf-8">'
@@ -130,24 +145,12 @@ def tidy_redirects(config) -> None:
         path.write_text(html.replace(REDIRECT_HEAD, REDIRECT_HEAD + extra, 1))
 
 
-def on_shutdown() -> None:
-    """A finished `mkdocs build` leaves at once: unloading torch's two thousand modules at exit
-    took 0.6 s, longer than MkDocs takes to render every page. Output is flushed first; a failed
-    build, `mkdocs serve` and any other command end as usual."""
-    if _command == "build" and _built:
-        logging.shutdown()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(0)
-
-
 def on_build_error(error) -> None:
     """A failed build (strict warnings included, which abort only after every page is written)
-    leaves no site behind: a half-valid site must not be mistaken for a good one."""
-    global _built
-    _built = False
-    if _renderer is not None:
-        _renderer.close()
-    stop_drawing()
-    if _command == "build" and _site_dir is not None:
+    leaves no worker and no site behind: a half-valid site must not be mistaken for a good one."""
+    if _math is not None:
+        _math.close()
+    if _site is not None:
+        _site.close()
+    if _command == "build" and _site_dir:
         shutil.rmtree(_site_dir, ignore_errors=True)

@@ -91,6 +91,9 @@ class Case:
     iters: int | None = None
     before: Sched | None = None
     handover: int = 0
+    imports: tuple[
+        str, ...
+    ] = ()  # schedulers its script imports beyond those it calls: an Explore grid shares one script
 
     def runs(self) -> tuple[tuple[str, dict[str, Any]], ...]:
         """(label, arguments) of every run; a single case has one run labelled ''."""
@@ -168,14 +171,18 @@ class Formula:
 
 @dataclass(frozen=True)
 class Pitfall:
-    """A misuse; `code` runs at build time and must raise or warn `expect`, whose message is shown."""
+    """A misuse, on a scheduler page or in a guide. With `expect`, `code` must raise or warn that
+    class and its message is shown; without, the behaviour is silent and what `code` prints is the
+    evidence."""
 
-    id: str
+    id: str  # the anchor, on its page and on the pitfalls page
     title: str
     code: str
-    expect: str  # exception or warning class name, e.g. "ValueError" or "UserWarning"
-    explain: str
-    fix: str
+    expect: str | None = None  # exception or warning class name, e.g. "ValueError" or "UserWarning"
+    cause: str = ""
+    fix: str = ""
+    symptom: str = ""  # what the reader sees; a scheduler page's pitfall says what the library raises
+    see: str = ""  # a page (from the docs root, with #anchor) that shows it in a figure
 
 
 @dataclass(frozen=True)
@@ -251,19 +258,14 @@ class Run:
 
 @dataclass(frozen=True)
 class Trace:
+    """A case's runs, as its script printed them (`output`, whose CSV is published as is)."""
+
     entry: Entry
     case: Case
     runs: tuple[Run, ...]
-    warnings: tuple[str, ...] = ()
+    output: Any  # gen.script.Output
+    code: str  # the script that printed it: the figure's Reproduce script
 
-    def header_and_rows(self) -> tuple[list[str], list[list[str]]]:
-        """CSV columns: one per run and column, named `lr[T_max=50]` in a sweep."""
-        header = ["step"]
-        cols: list[tuple[float, ...]] = []
-        for run in self.runs:
-            for name, values in run.columns:
-                header.append(f"{name}[{run.label}]" if run.label else name)
-                cols.append(values)
-        n = max(len(c) for c in cols)
-        rows = [[str(i)] + [repr(c[i]) if i < len(c) else "" for c in cols] for i in range(n)]
-        return header, rows
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return self.output.warnings

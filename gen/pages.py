@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import jinja2
 
-from gen import cache
-from gen.data import FLAT, scheduler_call, source
+from gen.data import about
 from gen.explore import ExploreView
+from gen.figure import FigureView, Made, make
+from gen.library import parameters, torch_version
 from gen.model import Case, Entry, Trace
-from gen.plot import Figure
-from gen.publish import LICENSE, SUFFIXES, absolute, case_file, folder, page
-from gen.run import parameters, torch_version
-from gen.verify import Check
+from gen.plot import figure_for
+from gen.publish import LICENSE, case_file, folder, page
+from gen.reproduce import FLAT, scheduler_call, source
+from gen.verify import Check, sentence
 
 ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("gen", "templates"),
@@ -27,58 +26,6 @@ ENV = jinja2.Environment(
     keep_trailing_newline=True,
     autoescape=False,
 )
-PX_PER_INCH = 96
-
-
-@dataclass(frozen=True)
-class Embed:
-    """What a lecture note needs to show or cite one figure: absolute URLs and ready snippets."""
-
-    permalink: str
-    urls: tuple[str, ...]  # light SVG, dark SVG, CSV, JSON, script
-    markdown: str
-    html: str
-
-
-HIGHLIGHT = "highlight.json"  # beside each scheduler page: {case id: highlighted spans}
-
-
-@dataclass(frozen=True)
-class FigureView:
-    case: Case
-    alt: str
-    caption: str
-    code: str
-    width: int
-    height: int
-    embed: Embed
-
-    @property
-    def code_html(self) -> str:
-        return highlight_script(self.code)
-
-
-def highlight_script(code: str) -> str:
-    """A Reproduce script as Pygments' highlighted spans, published per page in `HIGHLIGHT` and put
-    in place when the reader opens Reproduce. In the page they were 40 % of its DOM (highlighted)
-    or of its HTML (in an attribute, which MkDocs' Markdown and search then parsed on every
-    build); an inert <script> data block is dropped by Material's instant navigation."""
-    name = f"highlight/{cache.key('pygments', cache.library_version('pygments'), code)}.html"
-    if (stored := cache.get(name)) is not None:  # a warm rebuild: highlighting was its slowest step
-        return stored.decode()
-    from pygments import highlight
-    from pygments.formatters import HtmlFormatter
-    from pygments.lexers import PythonLexer
-
-    spans = highlight(code, PythonLexer(), HtmlFormatter(nowrap=True))
-    cache.put(name, spans.encode())
-    return spans
-
-
-@dataclass(frozen=True)
-class PitfallView:
-    pitfall: object
-    message: str
 
 
 @dataclass(frozen=True)
@@ -88,36 +35,16 @@ class ArgView:
     meaning: str
 
 
-def md_escape(text: str) -> str:
-    """Escape what Markdown would read as syntax inside link or image text."""
-    return re.sub(r"([\[\]\\`*_{}<>])", r"\\\1", text)
-
-
-def short(value: float) -> str:
-    return f"{value:.3g}"
-
-
-def alt_text(trace: Trace) -> str:
-    """Names the scheduler and its arguments, then says what the curve does."""
+def head(trace: Trace) -> str:
+    """What a case's alt text says is drawn: the call, the sweep, the setting, the optimizer."""
     entry, case = trace.entry, trace.case
-    unit = "epochs" if entry.metric else "steps"
-    head = scheduler_call(entry.name, case.args, width=FLAT, module=entry.module)
+    text = scheduler_call(entry.name, case.args, width=FLAT, module=entry.module)
     if case.vary:
-        head += f" with {case.vary} = {', '.join(repr(v) for v in case.values)}"
-    head += setting(case, entry.name, code=False)
-    parts = []
-    for run in trace.runs:
-        for name, values in run.columns:
-            what = "the rate" if name == "lr" else name.replace("_", " ")
-            if name.startswith("lr_group"):
-                what = f"the rate of group {name[8:]}"
-            peak = max(range(len(values)), key=values.__getitem__)
-            desc = f"{what} starts at {short(values[0])}, peaks at {short(values[peak])} at step {peak}, ends at {short(values[-1])}"
-            parts.append(f"{run.label}: {desc}" if run.label else desc)
-    return f"Line chart of {head}, optimizer {case.optim.name}, over {case.steps} {unit}; " + "; ".join(parts) + "."
+        text += f" with {case.vary} = {', '.join(repr(v) for v in case.values)}"
+    return text + setting(case, code=False) + f", optimizer {case.optim.name}"
 
 
-def setting(case: Case, name: str, code: bool) -> str:
+def setting(case: Case, code: bool) -> str:
     """What the case adds to a plain run: handover, fractional stepping, overlays."""
     q = "`" if code else ""
     out = ""
@@ -139,7 +66,7 @@ def caption(trace: Trace) -> str:
         text += f" for `{case.vary}` in {', '.join(f'`{source(v, width=FLAT)}`' for v in case.values)}"
         if case.derive:
             text += " (other arguments follow it, see the script)"
-    text += setting(case, entry.name, code=True)
+    text += setting(case, code=True)
     opt = ", ".join([*(f"lr={lr!r}" for lr in case.optim.lrs[:1]), *(f"{k}={v!r}" for k, v in case.optim.args.items())])
     groups = (
         f", {len(case.optim.lrs)} groups with lr {', '.join(map(repr, case.optim.lrs))}"
@@ -152,38 +79,13 @@ def caption(trace: Trace) -> str:
     )
 
 
-def embed(trace: Trace, site_url: str, width: int, height: int) -> Embed:
+def case_figure(trace: Trace, check: Check, site_url: str) -> Made:
     entry, case = trace.entry, trace.case
-    permalink = f"{absolute(site_url, page(entry))}#{case.id}"
-    urls = tuple(absolute(site_url, case_file(entry, case, s)) for s in SUFFIXES)
-    alt, cite = alt_text(trace), f"{entry.name}: {case.title}"
-    markdown = (
-        f"[![{md_escape(alt)}]({urls[0]})]({permalink})\n\n"
-        f"*{md_escape(cite)}. From the [LR Scheduler Atlas]({permalink}), [CC BY 4.0]({LICENSE.figures_url}).*"
-    )
-    markup = (
-        f'<figure>\n  <img src="{urls[0]}" alt="{html.escape(alt)}" width="{width}" height="{height}">\n'
-        f'  <figcaption>{html.escape(cite)}. From the <a href="{permalink}">LR Scheduler Atlas</a>, '
-        f'<a href="{LICENSE.figures_url}">CC BY 4.0</a>.</figcaption>\n</figure>'
-    )
-    return Embed(permalink, urls, markdown, markup)
-
-
-def figure_view(trace: Trace, figure: Figure, code: str, site_url: str) -> FigureView:
-    w, h = round(figure.size[0] * PX_PER_INCH), round(figure.size[1] * PX_PER_INCH)
-    return FigureView(trace.case, md_escape(alt_text(trace)), caption(trace), code, w, h, embed(trace, site_url, w, h))
-
-
-def verification(entry: Entry, checks: Sequence[Check]) -> str:
-    err = max(c.error for c in checks)
-    steps = sum(c.steps for c in checks)
-    how = "exactly" if err == 0 else f"to {err:.1e} (max relative error)"
-    return (
-        f"Matches torch {torch_version()} {how} over {steps:,} steps in {len(checks)} cases: when this "
-        "page was built, an independent Python twin of the formula above predicted every step of "
-        "every case and sweep below, and the build compared it with torch's own trace (the build "
-        "fails past 1e-12 of a case's largest rate)."
-    )
+    return make(
+        folder(entry), case.id, case.title, caption(trace), head(trace), trace.output, trace.code,
+        figure_for(trace, f"{entry.name}: {case.title}"), about(trace), check.error, site_url,
+        f"{entry.name}: {case.title}", text=case.text, log=case.log,
+    )  # fmt: skip
 
 
 def signature_views(entry: Entry) -> tuple[str, list[ArgView]]:
@@ -205,7 +107,7 @@ def scheduler_page(
     entry: Entry,
     figures: Sequence[FigureView],
     checks: Sequence[Check],
-    pitfalls: Sequence[PitfallView],
+    pitfalls: Sequence[Any],
     explore: ExploreView | None = None,
 ) -> str:
     signature, args = signature_views(entry)
@@ -216,7 +118,9 @@ def scheduler_page(
         signature=signature,
         args=args,
         figures=figures,
-        verification=verification(entry, checks),
+        verification=sentence(
+            Check(max(c.error for c in checks), sum(c.steps for c in checks)), f"torch {torch_version()}", len(checks)
+        ),
         pitfalls=pitfalls,
         torch=torch_version(),
         explore=explore,

@@ -1,4 +1,4 @@
-"""Trace -> light and dark SVG, rendered in forked workers and cached by content hash.
+"""Trace -> light and dark SVG (and a PNG card): what is drawn, and how.
 
 matplotlib is imported only when something has to be drawn: a warm rebuild never loads it.
 """
@@ -8,19 +8,17 @@ from __future__ import annotations
 import functools
 import io
 import json
-import multiprocessing
-import os
 import pickle
 import re
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
+from pathlib import Path
 from typing import Any
 
 from gen import cache
 from gen.model import Trace
 
-STYLE_VERSION = 12  # bump when the drawing code changes, to invalidate cached SVGs
 THEMES = {
     "light": {
         "fg": "#1f2430",
@@ -66,11 +64,17 @@ class Figure:
     def digest(self) -> str:
         """Hash of everything drawn, computed once per figure (its points make it the slow part;
         `asdict` would deep-copy them first, three times slower)."""
-        return cache.key(STYLE_VERSION, _plain(self))
+        return cache.key(drawing_code(), _plain(self))
 
     def cache_name(self, theme: str) -> str:
         suffix = "png" if theme == "card" else "svg"
         return f"{suffix}/{cache.key(self.digest, theme)}.{suffix}"
+
+
+@functools.cache
+def drawing_code() -> str:
+    """This module's source: a drawing's cache key changes with the code that draws it."""
+    return Path(__file__).read_text()
 
 
 def _plain(value: Any) -> Any:
@@ -299,9 +303,17 @@ def _ticks(axes: list, t: dict, labels: bool) -> None:
         off = plt_rc("xtick.major.size") + plt_rc("xtick.major.pad")  # the tick and the gap to its label
         if i == len(axes) - 1:  # the shared x axis is labelled under the lowest panel only
             for x, label in zip(xs, xlabels, strict=True):
-                ax.annotate(label, (x, 0), xycoords=ax.get_xaxis_transform(), xytext=(0, -off), textcoords="offset points", ha="center", va="top", color=muted)  # fmt: skip
+                ax.annotate(label, (x, 0), xycoords=ax.get_xaxis_transform(), xytext=(0, -off), textcoords="offset points", ha="center", va="top", color=muted, fontproperties=tick_font())  # fmt: skip
         for y, label in zip(ys, ylabels, strict=True):
-            ax.annotate(label, (0, y), xycoords=ax.get_yaxis_transform(), xytext=(-off, 0), textcoords="offset points", ha="right", va="center_baseline", color=muted)  # fmt: skip
+            ax.annotate(label, (0, y), xycoords=ax.get_yaxis_transform(), xytext=(-off, 0), textcoords="offset points", ha="right", va="center_baseline", color=muted, fontproperties=tick_font())  # fmt: skip
+
+
+def tick_font():
+    """The tick labels' font: `_ticks` draws them in it and `fit` measures them in it."""
+    import matplotlib
+    from matplotlib.font_manager import FontProperties
+
+    return FontProperties(size=matplotlib.rcParams["ytick.labelsize"])
 
 
 PAD = 4.0  # points of air around the plot, and between the panels
@@ -311,9 +323,6 @@ def fit(fig, axes: list, legend, notes: list, title) -> None:
     """Margins measured from the text that surrounds the axes: tick labels, axis labels, legend,
     title. It is what constrained layout does, without its two extra drawing passes (half the
     time of every render). A mark's label that would run past the right edge turns to the left."""
-    import matplotlib
-    from matplotlib.font_manager import FontProperties
-
     pt = fig.dpi / 72  # pixels per point
     renderer = _renderer(fig)
     tick = (plt_rc("xtick.major.size") + plt_rc("xtick.major.pad")) * pt
@@ -326,7 +335,7 @@ def fit(fig, axes: list, legend, notes: list, title) -> None:
     def ticklabels(axis) -> list[tuple[float, float, float]]:
         """(position, width, height) of each major tick label in view."""
         locs, labels, _ = in_view(axis)
-        font = FontProperties(size=matplotlib.rcParams["ytick.labelsize"])
+        font = tick_font()
         return [
             (v, *renderer.get_text_width_height_descent(s, font, ismath=False)[:2])
             for v, s in zip(locs, labels, strict=True)
@@ -444,102 +453,11 @@ def _colored(series: Sequence[Series]) -> list[tuple[Series, int]]:
     return out
 
 
-def _import_matplotlib(one_at_a_time) -> None:
-    with one_at_a_time:
-        import matplotlib.pyplot  # noqa: F401
-
-
-def _draw_job(job: tuple[Figure, bool]) -> bytes:
+def draw_job(job: tuple[Figure, bool]) -> bytes:
+    """What a worker draws: the light SVG (the dark one is derived from it), or the PNG card."""
     figure, png = job
     return draw(figure, THEMES["card" if png else "light"], png)
 
 
-class Renderer:
-    """Collects (figure, theme) jobs and draws the missing ones in forked workers while the caller
-    goes on running torch and writing pages. `get(i)` waits for job i only; the workers stop when
-    every job has been fetched, or at `close`. MkDocs fetches them as late as it can (it copies
-    the files after rendering every page), so its own work overlaps the drawing.
-
-    Each figure is drawn once; its dark SVG is derived from the light one."""
-
-    def __init__(self, workers: int | None = None) -> None:
-        self.workers = workers or os.cpu_count() or 1
-        self.jobs: list[tuple[Figure, str, str]] = []  # (figure, theme, cache name)
-        self.found: dict[str, bytes] = {}
-        self.cached = 0  # jobs the cache already held
-        self.drawing: dict[tuple[Figure, bool], Any] = {}  # an AsyncResult, or the key itself with 1 worker
-        self.fetched: set[int] = set()
-        self.pool = None
-
-    def append(self, job: tuple[Figure, str]) -> None:
-        figure, theme = job
-        name = figure.cache_name(theme)
-        self.jobs.append((figure, theme, name))
-        if name not in self.found and (svg := cache.get(name)) is not None:
-            self.found[name] = svg
-        self.cached += name in self.found
-        key = (figure, theme == "card")
-        if name not in self.found and key not in self.drawing:
-            self.drawing[key] = self._submit(key)
-
-    def start(self) -> None:
-        """Fork the workers, which import matplotlib themselves, one at a time: this process never
-        draws, and goes on loading torch on the other core meanwhile."""
-        if self.pool is None and self.workers > 1:
-            context = multiprocessing.get_context("fork")
-            self.pool = context.Pool(self.workers, initializer=_import_matplotlib, initargs=(context.Lock(),))
-            OPEN.add(self)
-
-    def _submit(self, key: tuple[Figure, bool]) -> Any:
-        if self.workers == 1:
-            return key  # drawn when fetched, in this process
-        self.start()
-        return self.pool.apply_async(_draw_job, (key,))
-
-    def get(self, index: int) -> bytes:
-        figure, theme, name = self.jobs[index]
-        if name not in self.found:
-            key = (figure, theme == "card")
-            try:
-                drawn = _draw_job(key) if self.workers == 1 else self.drawing[key].get()
-            except BaseException:
-                self.close()
-                raise
-            self.found[name] = recolour(drawn) if theme == "dark" else drawn
-            cache.put(name, self.found[name])
-        self.fetched.add(index)
-        if len(self.fetched) == len(self.jobs):
-            self.close()
-        return self.found[name]
-
-    def close(self) -> None:
-        """Stop the workers (a failed build must not leave them behind under `mkdocs serve`)."""
-        OPEN.discard(self)
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
-            self.pool = None
-
-    def finish(self) -> tuple[list[bytes], int]:
-        """The bytes of every job, and how many came from the cache."""
-        try:
-            return [self.get(i) for i in range(len(self.jobs))], self.cached
-        finally:
-            self.close()
-
-
-OPEN: set[Renderer] = set()  # renderers whose workers still run: closed by the hooks if a build fails
-LATE: list[Callable[[], None]] = []  # figure copies MkDocs asked for, done by the post_build hook
-
-
-def close_all() -> None:
-    for renderer in list(OPEN):
-        renderer.close()
-
-
-def render_all(jobs: Sequence[tuple[Figure, str]], workers: int | None = None) -> tuple[list[bytes], int]:
-    """The bytes of every (figure, theme), and how many came from the cache."""
-    renderer = Renderer(workers)
-    for job in jobs:
-        renderer.append(job)
-    return renderer.finish()
+def finish(drawn: bytes, theme: str) -> bytes:
+    return recolour(drawn) if theme == "dark" else drawn

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import re
@@ -13,8 +14,8 @@ from typing import Any
 
 from gen import cache
 from gen.cache import library_version
+from gen.library import scheduler_class
 from gen.model import Case, CatalogError, Code, Entry, Sched, jsonable
-from gen.run import scheduler_class
 from gen.twins import TWINS
 
 SECTIONS = ("signature", "formula", "plots", "explore", "pitfalls")  # the scheduler page's own headings
@@ -283,7 +284,9 @@ def check_catalog(entries: Sequence[Entry], families: Iterable[str]) -> None:
 
 
 def facts(entries: Sequence[Entry], families: list[str]) -> list[Any]:
-    """Everything the checks above read from the catalog, as JSON, with the checks' own code."""
+    """Everything the checks above read, as JSON: every field of every entry (`fingerprint`),
+    what its functions give for the arguments checked (sweeps, spans, the Explore settings), and
+    the checks' own code."""
 
     def span(entry: Entry, args: Mapping[str, Any]) -> Any:
         try:
@@ -291,22 +294,41 @@ def facts(entries: Sequence[Entry], families: list[str]) -> list[Any]:
         except Exception as exc:  # reported properly by check_args when the checks run
             return repr(exc)
 
+    def runs(entry: Entry, case: Case) -> Any:
+        try:
+            return [[label, jsonable(args), span(entry, args)] for label, args in case.runs()]
+        except Exception as exc:
+            return repr(exc)
+
     return [
         families,
         sorted(TWINS),
         Path(__file__).read_text(),
         [
-            [e.name, e.module, e.family, e.metric, [a.name for a in e.args], callable(e.twin)]
-            + [
-                [c.id, c.optim.name, c.vary, jsonable(list(c.values)), c.steps, c.iters, c.handover]
-                + [jsonable(c.before), jsonable(list(c.overlay)), [p.label for p in c.plan(e.name)]]
-                + [[label, jsonable(args), span(e, args)] for label, args in c.runs()]
-                for c in e.cases
+            [
+                fingerprint(e),
+                [runs(e, c) for c in e.cases],
+                [p.label for c in e.cases for p in c.plan(e.name)],
+                explore_facts(e, span),
             ]
-            + [explore_facts(e, span)]
             for e in entries
         ],
     ]
+
+
+def fingerprint(value: Any) -> Any:
+    """A catalog value as JSON, every field of every dataclass in it: a check that reads a new
+    field is covered without listing it. A function counts by its presence; what it returns for
+    the checked arguments is listed beside it (`facts`)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [type(value).__name__, {f.name: fingerprint(getattr(value, f.name)) for f in dataclasses.fields(value)}]
+    if isinstance(value, Mapping):
+        return {str(k): fingerprint(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [fingerprint(v) for v in value]
+    if callable(value):
+        return "<function>"
+    return value
 
 
 def explore_facts(entry: Entry, span: Callable[[Entry, Mapping[str, Any]], Any]) -> Any:

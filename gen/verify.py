@@ -1,10 +1,18 @@
-"""Twin against trace: the largest error of every case, relative to the case's largest rate."""
+"""Twin against run: every column a script printed, predicted independently, at every step.
+
+One check for every figure (a scheduler case, a sweep, an overlay, a guide plot, an Explore
+setting): a column is predicted by a twin, or must equal another column exactly (`same`), or is
+an input the twin reads (`inputs`, such as the seeded loss a metric-driven schedule is given).
+"""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from gen.model import Case, CatalogError, Curve, Entry, Run, Setting, Trace
+from gen.script import Output
 from gen.twins import twin_for
 
 TOLERANCE = 1e-12
@@ -12,35 +20,93 @@ TOLERANCE = 1e-12
 
 @dataclass(frozen=True)
 class Check:
-    error: float  # max |twin - torch| / max rate, over every run, group and step
+    error: float  # the largest |twin - run| / the column's largest |value|, over every column and step
     steps: int  # steps compared, summed over runs
 
 
+def sentence(check: Check, library: str, cases: int | None = None) -> str:
+    """What a page says of its check, from the check itself."""
+    how = "exactly" if check.error == 0 else f"to {check.error:.1e} (largest relative error)"
+    over = f"{check.steps:,} steps" + (f" in {cases} cases" if cases is not None else "")
+    return (
+        f"Matches {library} {how} over {over}: when this page was built, an independent Python twin of "
+        f"the formula predicted every step of every curve, and the build compared it with the run of the "
+        f"script published beside the figure; it fails past {TOLERANCE:g} of a column's largest value, "
+        "and on any NaN or infinity."
+    )
+
+
+def compare(
+    owner: str,
+    output: Output,
+    predicted: Mapping[str, Sequence[float]],
+    same: Iterable[tuple[str, str]] = (),
+    inputs: Iterable[str] = (),
+) -> float:
+    """The largest relative error; fails the build naming the column and the step."""
+    same, inputs = list(same), set(inputs)
+    paired = {c for pair in same for c in pair}
+    for name in output.header[1:]:
+        if name not in predicted and name not in paired and name not in inputs:
+            raise CatalogError(
+                f"{owner}: column {name!r} has no twin and no 'same' partner; expected every curve checked"
+            )
+    for name in predicted:
+        if name not in output.header:
+            raise CatalogError(f"{owner} field 'twin': predicts column {name!r}; the script printed {output.header}")
+    for name in output.header[1:]:
+        for t, v in enumerate(output.column(name)):
+            if not math.isfinite(v):
+                raise CatalogError(f"{owner} column {name!r}: the run gives {v!r} at step {t}; expected a finite rate")
+    for a, b in same:
+        for t, (x, y) in enumerate(zip(output.column(a), output.column(b), strict=True)):
+            if x != y:
+                raise CatalogError(
+                    f"{owner} field 'same': {a!r} is {x!r} but {b!r} is {y!r} at step {t}; expected identical runs"
+                )
+    worst = 0.0
+    for name, want in predicted.items():
+        got = output.column(name)
+        if len(want) != len(got):
+            raise CatalogError(f"{owner} field 'twin': {len(want)} values for {name!r}, the script printed {len(got)}")
+        scale = max(abs(v) for v in got) or 1.0
+        for t, (g, w) in enumerate(zip(got, want, strict=True)):
+            err = abs(g - w) / scale
+            if not err <= TOLERANCE:  # NaN and infinity fail too
+                raise CatalogError(
+                    f"{owner} column {name!r}: the twin disagrees with the run at step {t}: run {g!r}, twin {w!r} "
+                    f"(relative error {err:.3g}, tolerance {TOLERANCE:g}); expected the formula to match every step"
+                )
+            worst = max(worst, err)
+    return worst
+
+
 def verify(trace: Trace) -> Check:
-    entry, case = trace.entry, trace.case  # validate.check_entry has made sure the twin exists
-    scale = max(max(abs(x) for x in lrs) for run in trace.runs for lrs in run.lrs) or 1.0
-    worst, steps = 0.0, 0
+    """A scheduler case: each run predicted by its twin (an overlay by its own)."""
+    entry, case = trace.entry, trace.case
+    predicted: dict[str, Sequence[float]] = {}
     for run in trace.runs:
         curve = predict(entry, case, run)
-        pairs = list(zip(run.lrs, curve.lrs, strict=True))
-        moment = run.column("momentum") or run.column("beta1")
-        if moment is not None:
+        names = [n for n, _ in run.columns if n.startswith("lr")]
+        predicted |= {column(n, run.label): v for n, v in zip(names, curve.lrs, strict=True)}
+        for name in ("momentum", "beta1"):
+            if run.column(name) is None:
+                continue
             if curve.momentum is None:
-                raise CatalogError(f"{entry.name} case {case.id!r}: torch cycles momentum; the twin predicts none")
-            pairs.append((moment, curve.momentum))
-        for got, want in pairs:
-            for t, (g, w) in enumerate(zip(got, want, strict=True)):
-                err = abs(g - w) / (1.0 if (got is moment) else scale)
-                if err > TOLERANCE:
-                    where = f" run {run.label!r}" if run.label else ""
-                    raise CatalogError(
-                        f"{entry.name} case {case.id!r}{where}: the twin disagrees with torch at "
-                        f"step {t}: torch {g!r}, twin {w!r} (relative error {err:.3g}, tolerance "
-                        f"{TOLERANCE:g}); expected the formula to match torch at every step"
-                    )
-                worst = max(worst, err)
-        steps += case.steps
-    return Check(error=worst, steps=steps)
+                raise CatalogError(f"{entry.name} case {case.id!r}: the run cycles {name}; the twin predicts none")
+            predicted[column(name, run.label)] = curve.momentum
+    error = compare(
+        f"{entry.name} case {case.id!r}",
+        trace.output,
+        predicted,
+        inputs=[column("metric", r.label) for r in trace.runs],
+    )
+    return Check(error, case.steps * len(trace.runs))
+
+
+def column(name: str, label: str) -> str:
+    """The CSV header of a run's column: `lr`, or `lr[T_max=50]` in a sweep."""
+    return f"{name}[{label}]" if label else name
 
 
 def predict(entry: Entry, case: Case, run: Run) -> Curve:

@@ -33,17 +33,23 @@ ENV = os.environ | {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "tru
 RENDER = """
 import sys, time
 from gen.catalog import ENTRIES
-from gen.plot import figure_for, render_all, thumbnail
+from gen.plot import figure_for, thumbnail
 from gen.run import run_case
-jobs = []
+from gen.workers import Drawings, Pool
+figures = []
 for e in ENTRIES:
     traces = [run_case(e, c) for c in e.cases]
-    figs = [figure_for(t, t.case.title) for t in traces] + [thumbnail(traces[0])]
-    jobs += [(f, th) for f in figs for th in ("light", "dark")]
+    figures += [figure_for(t, t.case.title) for t in traces] + [thumbnail(traces[0])]
 start = time.perf_counter()
-svgs, cached = render_all(jobs, workers=int(sys.argv[1]))
-assert cached == 0
-print(len(jobs), time.perf_counter() - start)
+pool = Pool(int(sys.argv[1]))
+drawings = Drawings(pool)
+for i, f in enumerate(figures):
+    for th in ("light", "dark"):
+        drawings.add(f"{i}.{th}.svg", f, th)
+assert drawings.cached == 0
+svgs = [drawings.get(path) for path in drawings.names]
+pool.close()
+print(len(svgs), time.perf_counter() - start)
 """
 
 # The peer: what a blog post or a notebook does. Every scheduler of torch.optim.lr_scheduler,

@@ -12,9 +12,10 @@ import pytest
 
 import gen.__main__ as cli
 from gen.build import generate
-from gen.catalog import ENTRIES
+from gen.catalog import ENTRIES, FAMILIES
 from gen.model import Arg, CatalogError, Curve, Optim, Pitfall, Sched
 from gen.pages import ENV
+from gen.validate import check_catalog
 
 COSINE = next(e for e in ENTRIES if e.name == "CosineAnnealingLR")
 ONE_CYCLE = next(e for e in ENTRIES if e.name == "OneCycleLR")
@@ -79,11 +80,11 @@ BROKEN = {
     ),
     "torch rejects the arguments": (
         with_case(PLATEAU, args={"factor": 2.0}),
-        r"ReduceLROnPlateau case 'basic': torch rejected the arguments \{'factor': 2\.0\} of ReduceLROnPlateau: ValueError: Factor should be < 1\.0\.",
+        r"ReduceLROnPlateau case 'basic': the script raised before the first step, in `\"\": trace\(lambda optimizer: ReduceLROnPlateau\(optimizer, factor=2\.0\)\),`: ValueError: Factor should be < 1\.0\.",
     ),
     "torch rejects a step": (
         with_case(ONE_CYCLE, steps=1002),
-        r"OneCycleLR case 'basic': torch raised at step 1000 of 1002: ValueError: Tried to step 1001 times",
+        r"OneCycleLR case 'basic': the script raised at step 1000, in `.*OneCycleLR\(optimizer, .*`: ValueError: Tried to step 1001 times",
     ),
     "too few steps": (
         with_case(COSINE, steps=50),
@@ -95,7 +96,7 @@ BROKEN = {
     ),
     "twin disagrees": (
         dataclasses.replace(COSINE, twin=wrong_twin),
-        r"CosineAnnealingLR case 'basic': the twin disagrees with torch at step 0: torch 0\.1, twin 0\.05",
+        r"CosineAnnealingLR case 'basic' column 'lr': the twin disagrees with the run at step 0: run 0\.1, twin 0\.05",
     ),
     "unknown optimizer": (
         with_case(COSINE, optim=Optim("SGDD")),
@@ -111,7 +112,7 @@ BROKEN = {
     ),
     "promised warning never comes": (
         with_case(COSINE, warns="deprecated"),
-        r"CosineAnnealingLR case 'basic': field 'warns' expects torch to warn 'deprecated', but torch gave no warning",
+        r"CosineAnnealingLR case 'basic': field 'warns' expects the warning 'deprecated', but none came",
     ),
     "argument table out of step with torch": (
         dataclasses.replace(COSINE, args=COSINE.args[:-1]),
@@ -136,24 +137,12 @@ BROKEN = {
 }
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.files: dict[str, bytes] = {}
-
-    def write(self, path: str, data: bytes) -> None:
-        self.files[path] = data
-
-    def edit_path(self, path: str, source: str) -> None:
-        pass
-
-
 @pytest.mark.parametrize("what", list(BROKEN))
-def test_broken_entry_is_named_and_nothing_is_written(what):
+def test_broken_entry_is_named(what):
+    """generate() returns the site only once everything is checked: a failure hands over nothing."""
     entry, message = BROKEN[what]
-    writer = Recorder()
     with pytest.raises(CatalogError, match=message):
-        generate(writer, entries=(entry,))
-    assert writer.files == {}
+        generate(entries=(entry,))
 
 
 def test_cli_leaves_no_output_behind(monkeypatch, tmp_path, capsys):
@@ -164,9 +153,37 @@ def test_cli_leaves_no_output_behind(monkeypatch, tmp_path, capsys):
     assert cli.main(["--out", str(out)]) == 1
     assert not out.exists()
     assert set(Path(tempfile.gettempdir()).glob("atlas-*")) == before
-    assert "error: CosineAnnealingLR case 'basic': the twin disagrees" in capsys.readouterr().err
+    assert "error: CosineAnnealingLR case 'basic' column 'lr': the twin disagrees" in capsys.readouterr().err
 
 
 def test_missing_template_variable_is_named():
     with pytest.raises(jinja2.UndefinedError, match="'entry' is undefined"):
         ENV.get_template("scheduler.md.j2").render()
+
+
+def explore_base_with_two_groups(entry):
+    base = entry.explore.base
+    cases = tuple(
+        dataclasses.replace(c, optim=Optim(c.optim.name, (0.1, 0.01), c.optim.args)) if c.id == base else c
+        for c in entry.cases
+    )
+    return dataclasses.replace(entry, cases=cases)
+
+
+@pytest.mark.parametrize(
+    ("broken", "message"),
+    [
+        BROKEN["pitfall anchor taken by a plot"],
+        (explore_base_with_two_groups(COSINE), r"CosineAnnealingLR field 'explore': base '.*' has 2 parameter groups"),
+    ],
+    ids=["pitfall anchor", "explore base groups"],
+)
+def test_cached_validity_covers_every_field_the_checks_read(broken, message, monkeypatch, tmp_path):
+    """A catalog that passed is remembered as valid; one that differs in any field is checked again."""
+    monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path))
+    good = next(e for e in ENTRIES if e.name == broken.name)
+    families = [f for f, _ in FAMILIES]
+    check_catalog((good,), families)
+    assert list((tmp_path / "valid").iterdir())  # remembered
+    with pytest.raises(CatalogError, match=message):
+        check_catalog((broken,), families)

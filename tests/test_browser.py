@@ -204,7 +204,7 @@ def test_alt_text_names_scheduler_and_arguments(server, browser):
         alts = page.eval_on_selector_all("figure img", "imgs => imgs.map(i => i.alt)")
         assert len(alts) == 2 * len(entry.cases)
         for alt, case in zip(alts[::2], entry.cases, strict=True):
-            assert alt.startswith(f"Line chart of {entry.name}("), alt
+            assert alt.startswith(f"Line chart: {entry.name}("), alt
             for name in case.args:
                 assert f"{name}=" in alt, (alt, name)
         page.context.close()

@@ -24,7 +24,7 @@ BREAKAGES = {
         "gen/twins.py",
         "(1 + math.cos(math.pi * t / t_max)) / 2",
         "(1 + math.cos(math.pi * t / t_max)) / 2.001",
-        "CosineAnnealingLR case 'basic': the twin disagrees with torch at step 0: torch 0.1, twin 0.0999500",
+        "CosineAnnealingLR case 'basic' column 'lr': the twin disagrees with the run at step 0: run 0.1, twin 0.0999500",
     ),
     "missing template variable": (
         "gen/templates/scheduler.md.j2",

@@ -1,8 +1,14 @@
-"""The Explore panel in Chromium: each control redraws torch's own curve, links restore a setting,
-nothing leaves the origin, axe is clean, a phone fits it, the keyboard drives it."""
+"""The Explore panel in Chromium: each control redraws the published curve of that setting, links
+restore a setting, nothing leaves the origin, axe is clean, a phone fits it, the keyboard drives it.
+
+The drawn numbers are compared with the built site's explore.json, decoded here, for the setting the
+controls name (found in the catalog's grid, not by the page); test_explore_data.py proves that each
+setting in that file is what the library gives."""
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
@@ -10,11 +16,10 @@ import pytest
 from test_browser import AXE, SCROLL_THROUGH, open_page
 
 from gen.catalog import ENTRIES
-from gen.explore import case_for, start_index
-from gen.run import run_torch
+from gen.explore import decode, start_index
 
 playwright = pytest.importorskip("playwright.sync_api")
-TOLERANCE = 1e-9
+TOLERANCE = 1e-12  # relative to the column's largest value: the page draws the file's own numbers
 BY_NAME = {e.name: e for e in ENTRIES}
 DRAWN = """() => [...document.querySelectorAll('.atlas-x-chart')].map(svg =>
   svg.querySelector('path[data-now]').dataset.y.split(',').map(Number))"""
@@ -31,15 +36,34 @@ def opened(browser, url: str, **kw):
     return page
 
 
-def assert_torch(page, entry, values) -> None:
-    """The drawn numbers against a fresh torch run for those values, never the script's own data."""
-    (run,) = run_torch(entry, case_for(entry, values)).runs
+@functools.cache
+def data_file(path) -> dict:
+    return json.loads(path.read_text())
+
+
+def published(site, entry, values) -> dict[str, list[float]]:
+    """The setting's columns, decoded from the built site's explore.json: by the setting's place
+    in the catalog's grid (the last control varying fastest), so a panel showing another setting's
+    curve fails."""
+    doc = data_file(site / "schedulers" / entry.slug / "explore.json")
+    run = doc["runs"][entry.explore.grid().index(values)]
+    return {name: decode(column) for name, column in zip(doc["columns"], run["columns"], strict=True)}
+
+
+def assert_close(got, want, where) -> None:
+    assert len(got) == len(want), where
+    scale = max(abs(v) for v in want) or 1.0
+    worst = max(abs(a - b) for a, b in zip(got, want, strict=True)) / scale
+    assert worst <= TOLERANCE, (where, worst)
+
+
+def assert_published(page, site, entry, values) -> None:
+    """The drawn numbers, every chart, against the published data of those values."""
+    want = published(site, entry, values)
     drawn = page.evaluate(DRAWN)
-    assert len(drawn) == len(run.columns), (entry.name, values)
-    for (name, want), got in zip(run.columns, drawn, strict=True):
-        assert len(got) == len(want), (entry.name, values, name)
-        worst = max(abs(a - b) for a, b in zip(got, want, strict=True))
-        assert worst <= TOLERANCE, (entry.name, values, name, worst)
+    assert len(drawn) == len(want), (entry.name, values)
+    for (name, column), got in zip(want.items(), drawn, strict=True):
+        assert_close(got, column, (entry.name, values, name))
 
 
 def move(page, control, current) -> object:
@@ -56,7 +80,7 @@ def move(page, control, current) -> object:
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])
-def test_each_control_redraws_torchs_curve(server, browser, entry):
+def test_each_control_redraws_its_curve(site, server, browser, entry):
     """Also, on the same page load: the data arrives only when the panel opens, nothing leaves the
     origin, axe finds nothing in the open panel (light; dark below), and a phone fits it."""
     page = open_page(browser, f"{server}/schedulers/{entry.slug}/")
@@ -65,10 +89,10 @@ def test_each_control_redraws_torchs_curve(server, browser, entry):
     page.click(".atlas-explore summary")
     page.wait_for_selector(".atlas-explore[data-ready=true]")
     values = start(entry)
-    assert_torch(page, entry, values)
+    assert_published(page, site, entry, values)
     for control in entry.explore.controls:
         values[control.arg] = move(page, control, values[control.arg])
-        assert_torch(page, entry, values)
+        assert_published(page, site, entry, values)
         query = dict(parse_qsl(urlsplit(page.url).query))
         # In the query: Material's navigation.tracking rewrites the hash to the nearest heading.
         assert query == {c.arg: c.key(values[c.arg]) for c in entry.explore.controls}
@@ -104,7 +128,7 @@ def axe_violations(page) -> list:
     ["?T_0=20&T_mult=1&eta_min=0.01#explore", "#explore?T_0=15&T_mult=3&eta_min=0.01"],
     ids=["query", "hash"],
 )
-def test_a_link_restores_its_setting(server, browser, address):
+def test_a_link_restores_its_setting(site, server, browser, address):
     entry = BY_NAME["CosineAnnealingWarmRestarts"]
     page = open_page(browser, f"{server}/schedulers/{entry.slug}/{address}")
     page.wait_for_selector(".atlas-explore[data-ready=true]")
@@ -113,11 +137,11 @@ def test_a_link_restores_its_setting(server, browser, address):
     assert shown == want
     assert page.evaluate("document.querySelector('.atlas-explore details').open")
     values = {"T_0": int(want["T_0"]), "T_mult": int(want["T_mult"]), "eta_min": float(want["eta_min"])}
-    assert_torch(page, entry, values)
+    assert_published(page, site, entry, values)
     page.context.close()
 
 
-def test_pins_overlay_up_to_three_settings(server, browser):
+def test_pins_overlay_up_to_three_settings(site, server, browser):
     entry = BY_NAME["CyclicLR"]
     page = opened(browser, f"{server}/schedulers/{entry.slug}/")
     values = start(entry)
@@ -133,8 +157,9 @@ def test_pins_overlay_up_to_three_settings(server, browser):
     )
     assert len(paths) == 4
     for want, got in zip(reversed(pinned), paths[:3], strict=True):  # pins drawn beneath, last first
-        (run,) = run_torch(entry, case_for(entry, want)).runs
-        assert max(abs(a - b) for a, b in zip(got, run.columns[0][1], strict=True)) <= TOLERANCE
+        (first, *_) = published(site, entry, want).values()
+        assert_close(got, first, want)
+    assert_close(paths[3], next(iter(published(site, entry, values).values())), values)  # now, on top
     address = page.url  # the pins are in it: a link restores them too
     assert len(parse_qs(urlsplit(address).query)["pin"]) == 3
     again = open_page(browser, address)
@@ -163,7 +188,7 @@ def test_axe_finds_nothing_in_the_open_panel_in_dark(server, browser):
         page.context.close()
 
 
-def test_the_keyboard_drives_the_panel(server, browser):
+def test_the_keyboard_drives_the_panel(site, server, browser):
     entry = BY_NAME["OneCycleLR"]
     page = open_page(browser, f"{server}/schedulers/{entry.slug}/")
     page.focus(".atlas-explore summary")
@@ -180,7 +205,7 @@ def test_the_keyboard_drives_the_panel(server, browser):
     values = start(entry)
     control = entry.explore.controls[0]
     values["pct_start"] = control.values[control.values.index(values["pct_start"]) + 2]
-    assert_torch(page, entry, values)
+    assert_published(page, site, entry, values)
     page.wait_for_function("() => __said.length > 0")
     page.wait_for_timeout(700)
     said = page.evaluate("__said")
@@ -191,7 +216,7 @@ def test_the_keyboard_drives_the_panel(server, browser):
     page.context.close()
 
 
-def test_instant_navigation_mounts_the_next_pages_panel(server, browser):
+def test_instant_navigation_mounts_the_next_pages_panel(site, server, browser):
     first, second = BY_NAME["StepLR"], BY_NAME["MultiStepLR"]
     page = opened(browser, f"{server}/schedulers/{first.slug}/")
     page.evaluate("window.__still_here = true")
@@ -203,7 +228,7 @@ def test_instant_navigation_mounts_the_next_pages_panel(server, browser):
     assert page.evaluate("window.__still_here === true")
     values = start(second)
     values["gamma"] = move(page, second.explore.controls[1], values["gamma"])
-    assert_torch(page, second, values)
+    assert_published(page, site, second, values)
     assert page.errors == []
     page.context.close()
 
@@ -217,17 +242,19 @@ def test_without_javascript_the_panel_stays_out_of_the_way(server, browser):
     context.close()
 
 
-def test_a_control_without_effect_says_so(server, browser):
-    """CyclicLR's gamma shapes only exp_range: the panel says so exactly when torch agrees."""
+def test_a_control_without_effect_says_so(site, server, browser):
+    """CyclicLR's gamma shapes only exp_range: the panel says so exactly when the published runs
+    (the library's, as test_explore_data.py proves) agree."""
     entry = BY_NAME["CyclicLR"]
     page = open_page(browser, f"{server}/schedulers/{entry.slug}/?mode=triangular&step_size_up=20&gamma=0.99#explore")
     page.wait_for_selector(".atlas-explore[data-ready=true]")
     idle = {c.arg: page.is_visible(f"#atlas-x-{c.arg}-idle") for c in entry.explore.controls}
     assert idle == {"mode": False, "step_size_up": False, "gamma": True}
     assert page.get_attribute("#atlas-x-gamma", "aria-describedby") == "atlas-x-gamma-idle"
-    runs = [run_torch(entry, case_for(entry, {"mode": "triangular", "step_size_up": 20, "gamma": g})).runs[0].columns
-            for g in (0.9, 0.99)]  # fmt: skip
-    assert runs[0] == runs[1]
+    same = [published(site, entry, {"mode": "triangular", "step_size_up": 20, "gamma": g}) for g in (0.9, 0.99)]
+    assert same[0] == same[1]
+    differ = [published(site, entry, {"mode": "exp_range", "step_size_up": 20, "gamma": g}) for g in (0.9, 0.99)]
+    assert differ[0] != differ[1]
     page.select_option("#atlas-x-mode", label="exp_range")
     assert not page.is_visible("#atlas-x-gamma-idle")
     assert page.get_attribute("#atlas-x-gamma", "aria-describedby") is None

@@ -1,26 +1,30 @@
-"""The Explore panels' published data: every setting is torch's trace, the script reproduces it,
-and a bad grid in the catalog stops the build naming the scheduler, the control and the value."""
+"""The Explore panels' published data: every setting is what its Reproduce script prints on the
+library, in this process for every setting and in a clean interpreter for a sample, and a bad grid
+in the catalog stops the build naming the scheduler, the control and the value."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import io
 import json
 import subprocess
 import sys
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from test_bad_input import Recorder
 
 from gen.build import generate
 from gen.catalog import ENTRIES
 from gen.explore import case_for, decode, encode, start_index
 from gen.model import CatalogError, Code, Control, Explore
-from gen.run import run_torch
+from gen.reproduce import script
 
-TOLERANCE = 1e-9
+# The file keeps 11 significant digits of each column's largest value: a value is off by at most
+# half a unit of the 11th digit of that largest value.
+TOLERANCE = 1e-10
 COSINE = next(e for e in ENTRIES if e.name == "CosineAnnealingLR")
 PLATEAU = next(e for e in ENTRIES if e.name == "ReduceLROnPlateau")
 IDS = [e.name for e in ENTRIES]
@@ -30,56 +34,119 @@ def published(site, entry) -> dict:
     return json.loads((site / "schedulers" / entry.slug / "explore.json").read_text())
 
 
+def shown(entry, doc) -> int:
+    """The setting the panel shows first, by the file's own start indices."""
+    index = 0
+    for control, listed in zip(entry.explore.controls, doc["controls"], strict=True):
+        index = index * len(control.values) + listed["start"]
+    return index
+
+
+def sample(entry, doc) -> dict[str, int]:
+    """The settings run in a clean interpreter (each pays for its own torch import, about 4 s): the
+    one the panel shows first, and the last, the farthest from the first setting whose script the
+    shared one is made from (the middle one instead of the last, if the shown one is the last)."""
+    last = len(entry.explore.grid()) - 1
+    start = shown(entry, doc)
+    return {"shown": start, "last": last} if start != last else {"shown": start, "middle": last // 2}
+
+
+def full_script(doc, index: int) -> str:
+    """A setting's whole script, as the panel puts it together: the shared script with its call."""
+    return doc["snippet"].replace(doc["mark"], doc["runs"][index]["call"])
+
+
+def run_here(code: str) -> str:
+    """What the script prints, run in this process; what it raised or warned instead, in words."""
+    out = io.StringIO()
+    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out):
+        warnings.simplefilter("always")
+        try:
+            exec(compile(code, "<explore setting>", "exec"), {"__name__": "__main__"})  # noqa: S102 - our own scripts
+        except Exception as exc:  # one broken setting must not hide the others
+            return f"raised {type(exc).__name__}: {exc}"
+    if caught:
+        return f"warned {caught[0].category.__name__}: {caught[0].message}"
+    return out.getvalue()
+
+
+def assert_printed_is_published(printed: str, doc, index: int, where) -> None:
+    """The CSV a script printed against the setting's columns decoded from explore.json."""
+    rows = list(csv.reader(io.StringIO(printed)))
+    assert rows[0] == ["step", *doc["columns"]], where
+    assert [int(r[0]) for r in rows[1:]] == list(range(doc["steps"])), where
+    for k, (name, column) in enumerate(zip(doc["columns"], doc["runs"][index]["columns"], strict=True)):
+        library = [float(r[k + 1]) for r in rows[1:]]
+        got = decode(column)
+        assert len(got) == len(library) == doc["steps"], (where, name)
+        scale = max(abs(v) for v in library) or 1.0
+        worst = max(abs(a - b) for a, b in zip(got, library, strict=True)) / scale
+        assert worst <= TOLERANCE, (where, name, worst)
+
+
+@pytest.fixture(scope="module")
+def here(site):
+    """Every setting's published script run in this process, on the library (not the build's cache)."""
+    return {
+        (entry.name, i): run_here(full_script(doc, i))
+        for entry in ENTRIES
+        for doc in [published(site, entry)]
+        for i in range(len(doc["runs"]))
+    }
+
+
 @pytest.mark.parametrize("entry", ENTRIES, ids=IDS)
-def test_every_setting_is_torchs_trace(site, entry):
-    """Each published curve against a fresh torch run in this process (not the build's cache)."""
+def test_every_setting_is_what_its_script_prints(site, here, entry):
+    """Each setting's script is the one the build runs for it, and its published curves are what
+    that script prints on the library."""
     doc = published(site, entry)
     grid = entry.explore.grid()
     assert len(doc["runs"]) == len(grid) <= 64
     assert [c["arg"] for c in doc["controls"]] == [c.arg for c in entry.explore.controls]
-    for values, run in zip(grid, doc["runs"], strict=True):
-        (own,) = run_torch(entry, case_for(entry, values)).runs
-        assert doc["columns"] == [name for name, _ in own.columns]
-        for (name, torch_values), column in zip(own.columns, run["columns"], strict=True):
-            got = decode(column)
-            assert len(got) == len(torch_values) == doc["steps"]
-            worst = max(abs(a - b) for a, b in zip(got, torch_values, strict=True))
-            assert worst <= TOLERANCE, (values, name, worst)
+    assert doc["steps"] == case_for(entry, grid[0]).steps
+    for i, (values, run) in enumerate(zip(grid, doc["runs"], strict=True)):
+        assert full_script(doc, i) == script(entry, case_for(entry, values)), values
+        printed = here[entry.name, i]
+        assert printed.startswith("step,"), (values, printed[:500])
+        assert_printed_is_published(printed, doc, i, values)
         if entry.explore.build is None:  # the call shows each control's value as an argument
             for arg, value in values.items():
                 assert f"{arg}={value!r}" in run["call"], (run["call"], arg)
 
 
 @pytest.fixture(scope="module")
-def scripts(site, tmp_path_factory):
-    """Each page's full script for its first setting, run in a clean interpreter, two at a time."""
+def alone(site, tmp_path_factory):
+    """Each page's sampled settings, each script run in a clean interpreter, two at a time."""
     folder = tmp_path_factory.mktemp("explore-scripts")
+    jobs = [(entry, label, i) for entry in ENTRIES for label, i in sample(entry, published(site, entry)).items()]
 
-    def run(entry):
-        doc = published(site, entry)
-        index = 0
-        for control, shown in zip(entry.explore.controls, doc["controls"], strict=True):
-            index = index * len(control.values) + shown["start"]
-        code = doc["snippet"].replace(doc["mark"], doc["runs"][index]["call"])
-        path = folder / f"{entry.slug}.py"
-        path.write_text(code)
-        done = subprocess.run([sys.executable, "-I", str(path)], capture_output=True, text=True, timeout=300)
-        return entry.name, (doc, index, done)
+    def run(job):
+        entry, label, index = job
+        path = folder / f"{entry.slug}-{label}.py"
+        path.write_text(full_script(published(site, entry), index))
+        # -I: no PYTHONPATH, no user site, and the script's folder is not the project.
+        done = subprocess.run(
+            [sys.executable, "-I", str(path)], capture_output=True, text=True, cwd=folder, timeout=300
+        )
+        return (entry.name, label), done
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(pool.map(run, ENTRIES))
+        return dict(pool.map(run, jobs))
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=IDS)
-def test_the_script_prints_the_shown_setting(entry, scripts):
-    doc, index, done = scripts[entry.name]
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stderr == ""
-    rows = list(csv.reader(io.StringIO(done.stdout)))
-    assert rows[0] == ["step", *doc["columns"]]
-    for k, column in enumerate(doc["runs"][index]["columns"]):
-        printed = [float(r[k + 1]) for r in rows[1:]]
-        assert max(abs(a - b) for a, b in zip(printed, decode(column), strict=True)) <= TOLERANCE
+def test_sampled_settings_run_alone_print_the_published_data(site, here, alone, entry):
+    """`python <setting>.py`, as a reader runs the script the panel shows, prints the published
+    curves, and exactly what the same script printed in this process."""
+    doc = published(site, entry)
+    grid = entry.explore.grid()
+    for label, index in sample(entry, doc).items():
+        done = alone[entry.name, label]
+        where = (label, grid[index])
+        assert done.returncode == 0, (where, done.stderr[-2000:])
+        assert done.stderr == "", where  # no warning either
+        assert done.stdout == here[entry.name, index], where
+        assert_printed_is_published(done.stdout, doc, index, where)
 
 
 def test_start_is_the_base_case_or_torchs_default():
@@ -142,18 +209,18 @@ BROKEN = {
     ),
     "torch rejects a value": (
         explore(PLATEAU, controls=(Control("factor", (0.5, 2.0)),)),
-        r"ReduceLROnPlateau field 'explore', setting factor=2\.0: torch rejected the arguments .* ValueError: Factor should be < 1\.0\.",
+        r"ReduceLROnPlateau field 'explore', setting factor=2\.0: the script raised before the first step, in "
+        r"`.*ReduceLROnPlateau\(optimizer, factor=2\.0, .*`: ValueError: Factor should be < 1\.0\.",
     ),
 }
 
 
 @pytest.mark.parametrize("what", list(BROKEN))
-def test_bad_grid_is_named_and_nothing_is_written(what):
+def test_bad_grid_is_named(what):
+    """generate() returns the site only once everything is checked: a failure hands over nothing."""
     entry, message = BROKEN[what]
-    writer = Recorder()
     with pytest.raises(CatalogError, match=message):
-        generate(writer, entries=(entry,))
-    assert writer.files == {}
+        generate(entries=(entry,))
 
 
 def test_build_reads_controls_that_are_not_arguments():

@@ -7,8 +7,7 @@ import pytest
 from mkdocs.config import load_config
 
 from gen.catalog import ENTRIES
-from gen.data import snippet
-from gen.run import run_case
+from gen.reproduce import script
 
 SAMPLES = [
     "x = \"<b>\" & 'y' \\ `z`\n  indented\ttab\n\n\ntrailing blank lines\n\n",
@@ -56,6 +55,6 @@ def test_plain_in_a_collapsed_block_and_with_classes(md):
 def test_every_reproduce_script_is_shown_unchanged(md):
     for entry in ENTRIES:
         for case in entry.cases[:2]:
-            code = snippet(run_case(entry, case))
+            code = script(entry, case)
             ours, pygments = both(md, code, f' title="{case.id}.py"')
             assert ours == pygments, (entry.name, case.id)

@@ -18,33 +18,37 @@ import torch
 from gen.catalog import ENTRIES
 from gen.guides import GUIDES, PITFALLS, recipes, resume
 from gen.guides.inverse_sqrt import InverseSqrtLR
-from gen.guides.run import check_plot, run_plot, run_trap
+from gen.guides.pages import check_plot, guide_figure, guide_pitfall, merge_pitfalls, run_plot, scheduler_pitfall
+from gen.model import CatalogError
+from gen.script import Output
 from gen.verify import TOLERANCE
 
 ALL = (*GUIDES, PITFALLS)
 PLOTS = [(g, p) for g in ALL for p in g.plots]
 PLOT_IDS = [f"{g.slug}-{p.id}" for g, p in PLOTS]
-TRAPS = [(g, t) for g in ALL for t in g.traps]
-TRAP_IDS = [f"{g.slug}-{t.id}" for g, t in TRAPS]
+GUIDE_PITFALLS = [(g, p) for g in ALL for p in g.pitfalls]
+GUIDE_PITFALL_IDS = [f"{g.slug}-{p.id}" for g, p in GUIDE_PITFALLS]
 ALLOWED_IMPORTS = {"torch", *sys.stdlib_module_names}
 
 
 @pytest.fixture(scope="module")
-def tables():
+def printed():
+    """What each figure's script printed, run as the build runs it."""
     return {(g.slug, p.id): run_plot(g, p) for g, p in PLOTS}
 
 
 @pytest.mark.parametrize(("guide", "plot"), PLOTS, ids=PLOT_IDS)
-def test_twin_matches_torch(guide, plot, tables):
+def test_twin_matches_torch(guide, plot, printed):
     """Every column of every guide figure against its twin (or its identical partner)."""
-    table = tables[guide.slug, plot.id]
-    assert check_plot(guide, plot, table) <= TOLERANCE
-    checked = set(plot.twin(len(table.columns[0]))) | {c for pair in plot.same for c in pair}
-    assert checked == set(table.header[1:])
+    output = printed[guide.slug, plot.id]
+    assert check_plot(guide, plot, output) <= TOLERANCE
+    checked = set(plot.twin(output.rows)) | {c for pair in plot.same for c in pair}
+    assert checked == set(output.header[1:])
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory):
+def alone(tmp_path_factory):
+    """Each figure's script in a clean interpreter, two at a time."""
     folder = tmp_path_factory.mktemp("guide-scripts")
 
     def run(item):
@@ -61,15 +65,15 @@ def outputs(tmp_path_factory):
 
 
 @pytest.mark.parametrize(("guide", "plot"), PLOTS, ids=PLOT_IDS)
-def test_script_prints_the_published_csv(guide, plot, tables, outputs):
+def test_script_prints_the_published_csv(guide, plot, printed, alone):
     """The Reproduce script, alone in a clean interpreter, prints exactly the figure's data."""
-    done = outputs[guide.slug, plot.id]
+    done = alone[guide.slug, plot.id]
     assert done.returncode == 0, done.stderr[-2000:]
     if plot.warns:
         assert plot.warns in done.stderr
     else:
         assert done.stderr == ""
-    assert done.stdout == tables[guide.slug, plot.id].csv
+    assert done.stdout == printed[guide.slug, plot.id].csv
 
 
 @pytest.mark.parametrize(("guide", "plot"), PLOTS, ids=PLOT_IDS)
@@ -83,71 +87,76 @@ def test_script_needs_only_torch(guide, plot):
     assert roots <= ALLOWED_IMPORTS
 
 
-def test_resumed_run_is_the_uninterrupted_run(tables):
-    table = tables["resume", "resume"]
-    assert table.column("lr[resumed from the checkpoint: identical]") == table.column("lr[uninterrupted]")
+def test_resumed_run_is_the_uninterrupted_run(printed):
+    output = printed["resume", "resume"]
+    assert output.column("lr[resumed from the checkpoint: identical]") == output.column("lr[uninterrupted]")
     # ...and the run restarted without the checkpoint is not: the comparison can fail.
-    assert table.column("lr[restarted without it]") != table.column("lr[uninterrupted]")
+    assert output.column("lr[restarted without it]") != output.column("lr[uninterrupted]")
 
 
-def test_resume_check_fails_when_the_runs_differ(tables):
-    table = tables["resume", "resume"]
-    i = table.header.index("lr[resumed from the checkpoint: identical]")
-    bad = list(table.columns[i])
+def test_resume_check_fails_when_the_runs_differ(printed):
+    output = printed["resume", "resume"]
+    i = output.header.index("lr[resumed from the checkpoint: identical]")
+    bad = list(output.columns[i])
     bad[40] *= 1 + 1e-15
-    broken = dataclasses.replace(table, columns=(*table.columns[:i], tuple(bad), *table.columns[i + 1 :]))
-    with pytest.raises(Exception, match=r"guide 'resume' plot 'resume' field 'same'.*at step 40"):
+    broken = dataclasses.replace(output, columns=(*output.columns[:i], tuple(bad), *output.columns[i + 1 :]))
+    with pytest.raises(
+        CatalogError,
+        match=r"guide 'resume' plot 'resume' field 'same': 'lr\[uninterrupted\]' is .* but "
+        r"'lr\[resumed from the checkpoint: identical\]' is .* at step 40",
+    ):
         check_plot(resume.GUIDE, resume.RESUME, broken)
 
 
-def test_identical_runs_are_drawn_visibly(tables):
+def test_identical_runs_are_drawn_visibly(printed):
     """A run identical to another (a resumed one) is drawn as markers above the lines, not hidden
     beneath its twin; and no two runs of a guide figure are drawn as lines on top of each other."""
     from gen.guides.pages import figure
 
     for guide, plot in PLOTS:
-        fig = figure(plot, tables[guide.slug, plot.id])
+        fig = figure(plot, printed[guide.slug, plot.id])
         for _, b in plot.same:
             assert b in dict(plot.marked), (plot.id, b)
         lines = [s.values for s in fig.series if not s.every]
         assert len(lines) == len(set(lines)), plot.id
         for s in fig.series:
             assert s.every == 0 or 2 <= s.every <= len(s.values) // 8, (plot.id, s.label)
-    resume_fig = figure(resume.RESUME, tables["resume", "resume"])
+    resume_fig = figure(resume.RESUME, printed["resume", "resume"])
     assert [s.every for s in resume_fig.series] == [0, 5, 0]
 
 
-def test_small_multiples_share_one_y_range(tables):
-    from gen.guides.pages import Table, small_figures
+def test_small_multiples_share_one_y_range(printed):
+    from gen.guides.pages import small_figures
 
     for guide, plot in PLOTS:
         if not plot.multiples:
             continue
-        table = tables[guide.slug, plot.id]
-        small = small_figures(plot, table)
+        output = printed[guide.slug, plot.id]
+        small = small_figures(plot, output)
         assert len({f.ylim for f in small}) == 1 and {f.log for f in small} == {plot.log}, plot.id
         low, high = small[0].ylim
-        assert all(low < v < high for c in table.columns[1:] for v in c), plot.id
+        assert all(low < v < high for c in output.columns[1:] for v in c), plot.id
     # Columns of very different heights still share one range, on a log axis too.
-    table = Table("", ("step", "lr[a]", "lr[b]"), ((0, 1, 2), (1.0, 0.5, 0.25), (0.01, 0.001, 0.0001)), ())
+    text = "step,lr[a],lr[b]\n0,1.0,0.01\n1,0.5,0.001\n2,0.25,0.0001\n"
+    output = Output(text, ("step", "lr[a]", "lr[b]"), ((0, 1, 2), (1.0, 0.5, 0.25), (0.01, 0.001, 0.0001)), ())
     for log in (False, True):
-        a, b = small_figures(dataclasses.replace(resume.RESUME, log=log), table)
+        a, b = small_figures(dataclasses.replace(resume.RESUME, log=log), output)
         assert a.ylim == b.ylim
         assert a.ylim[0] < 0.0001 and a.ylim[1] > 1.0
         assert (a.ylim[0] > 0) == log
 
 
-def test_guide_figures_drawn_with_markers_and_shared_range(tables):
+def test_guide_figures_drawn_with_markers_and_shared_range(printed):
     """The markers and the y range reach the SVG, and the dark file is still the light one recoloured."""
     from gen.guides.pages import figure, small_figures
     from gen.plot import THEMES, draw, render
 
     ids = re.compile(rb"\b([mp])[0-9a-f]{10}\b")
-    marked = figure(resume.RESUME, tables["resume", "resume"])
+    marked = figure(resume.RESUME, printed["resume", "resume"])
     svg = render(marked, "light")
     assert svg.count(b"<use ") >= 60 // 5  # one marker per 5 steps
     assert ids.sub(rb"\1", render(marked, "dark")) == ids.sub(rb"\1", draw(marked, THEMES["dark"]))
-    small = dataclasses.replace(small_figures(resume.RESUME, tables["resume", "resume"])[0], ylim=(0.0, 1.0))
+    small = dataclasses.replace(small_figures(resume.RESUME, printed["resume", "resume"])[0], ylim=(0.0, 1.0))
     assert b">1<" in render(small, "light") and b">0.4<" in render(small, "light")  # ticks up to the limit
 
 
@@ -195,48 +204,46 @@ def test_custom_scheduler_closed_form_agrees_with_chainable():
 
 
 @pytest.mark.parametrize("plot", [p for p in recipes.GUIDE.plots if p.note], ids=lambda p: p.id)
-def test_transformers_claims(plot, tables):
+def test_transformers_claims(plot, printed):
     """What the page says of each composition against transformers' formula, measured on torch."""
-    table = tables["warm-up", plot.id]
-    ours, theirs = table.columns[1], table.columns[2]
-    assert "transformers" in table.header[2]
+    output = printed["warm-up", plot.id]
+    ours, theirs = output.columns[1], output.columns[2]
+    assert "transformers" in output.header[2]
     for t in range(recipes.W):
         assert abs((ours[t] - theirs[t]) - recipes.LR / recipes.W) <= 1e-15, t
     assert theirs[0] == 0.0
     assert max(abs(a - b) for a, b in zip(ours[recipes.W :], theirs[recipes.W :], strict=True)) <= 1e-15
 
 
-@pytest.mark.parametrize(("guide", "trap"), TRAPS, ids=TRAP_IDS)
-def test_trap_message_captured(guide, trap):
-    message = run_trap(guide.slug, trap)
-    assert message.strip()
-    if trap.expect:
-        kind, _, text = message.partition(": ")
-        assert kind == trap.expect and text.strip()
+@pytest.mark.parametrize(("guide", "pitfall"), GUIDE_PITFALLS, ids=GUIDE_PITFALL_IDS)
+def test_pitfall_message_captured(guide, pitfall):
+    view = guide_pitfall(guide, pitfall)
+    assert view.message.strip()
+    if pitfall.expect:
+        kind, _, text = view.message.partition(": ")
+        assert kind == pitfall.expect and text.strip()
+    assert (view.page, view.title, view.anchor) == (f"guides/{guide.slug}/index.md", guide.title, pitfall.id)
 
 
 def page_text(site, path):
     return html.unescape((site / path / "index.html").read_text())
 
 
-@pytest.mark.parametrize(("guide", "trap"), TRAPS, ids=TRAP_IDS)
-def test_trap_on_its_guide_and_the_pitfalls_page(site, guide, trap):
-    message = run_trap(guide.slug, trap)
-    first_line = message.splitlines()[0]
+@pytest.mark.parametrize(("guide", "pitfall"), GUIDE_PITFALLS, ids=GUIDE_PITFALL_IDS)
+def test_pitfall_on_its_guide_and_the_pitfalls_page(site, guide, pitfall):
+    first_line = guide_pitfall(guide, pitfall).message.splitlines()[0]
     for path in {f"guides/{guide.slug}", "guides/pitfalls"}:
         text = page_text(site, path)
-        assert f'id="{trap.id}"' in text, path
+        assert f'id="{pitfall.id}"' in text, path
         assert first_line in text, path
 
 
 @pytest.mark.parametrize("entry", [e for e in ENTRIES if e.pitfalls], ids=lambda e: e.name)
 def test_every_catalog_pitfall_on_the_pitfalls_page(site, entry):
-    from gen.pitfalls import capture
-
     text = page_text(site, "guides/pitfalls")
     for pitfall in entry.pitfalls:
         assert f'id="{entry.slug}-{pitfall.id}"' in text
-        assert capture(entry, pitfall).splitlines()[0] in text
+        assert scheduler_pitfall(entry, pitfall).message.splitlines()[0] in text
         assert f"../../schedulers/{entry.slug}/#{pitfall.id}" in text
 
 
@@ -276,19 +283,28 @@ def test_each_pitfall_once_on_the_pitfalls_page(site):
 
 def test_merge_pitfalls_folds_every_repeated_message():
     """Driven by the messages alone: any item whose message an earlier item shows joins it."""
-    from gen.guides.pages import CatalogPitfall, TrapView, merge_pitfalls
+
+    def said(view, message):  # the item as the build makes it, with the message replaced
+        return dataclasses.replace(view, message=message)
 
     step_lr, multi = [e for e in ENTRIES if len(e.pitfalls) >= 2][:2]
-    a = CatalogPitfall(step_lr, step_lr.pitfalls[0], "ValueError: same text")
-    b = CatalogPitfall(multi, multi.pitfalls[0], "ValueError:  same\ntext")
-    c = CatalogPitfall(multi, multi.pitfalls[-1], "ValueError: other text")
-    trap = TrapView(resume.INITIAL_LR, "KeyError: 'kept once'", "guides/resume/index.md", "Resuming")
-    key = CatalogPitfall(step_lr, step_lr.pitfalls[-1], "KeyError: kept once")
-    traps, own, catalog = merge_pitfalls([trap], [], [a, b, c, key])
-    assert [x.message for x in catalog] == [a.message, c.message] and own == []
-    assert catalog[0].also == (b.place(),) and catalog[1].also == ()
-    assert traps[0].also == (key.place(),)
+    a = said(scheduler_pitfall(step_lr, step_lr.pitfalls[0]), "ValueError: same text")
+    b = said(scheduler_pitfall(multi, multi.pitfalls[0]), "ValueError:  same\ntext")
+    c = said(scheduler_pitfall(multi, multi.pitfalls[-1]), "ValueError: other text")
+    guide = said(guide_pitfall(resume.GUIDE, resume.INITIAL_LR), "KeyError: 'kept once'")
+    key = said(scheduler_pitfall(step_lr, step_lr.pitfalls[-1]), "KeyError: kept once")
+    own = said(guide_pitfall(PITFALLS, PITFALLS.pitfalls[0]), "ValueError: same text")
+    gathered, own_left, catalog = merge_pitfalls([guide], [own], [a, b, c, key])
+    # The pitfalls page's own item comes before the scheduler pages': a and b fold into it.
+    assert own_left == [dataclasses.replace(own, also=(a.place(), b.place()))]
+    assert [x.message for x in catalog] == [c.message] and catalog[0].also == ()
+    assert gathered == [dataclasses.replace(guide, also=(key.place(),))]
     assert b.place().anchor == f"{multi.slug}-{multi.pitfalls[0].id}" and b.place().name == multi.name
+    # Without the page's own item, the first scheduler page's item shows the message.
+    gathered, own_left, catalog = merge_pitfalls([guide], [], [a, b, c, key])
+    assert [x.message for x in catalog] == [a.message, c.message] and own_left == []
+    assert catalog[0].also == (b.place(),) and catalog[1].also == ()
+    assert gathered[0].also == (key.place(),)
 
 
 def test_required_pitfalls_present(site):
@@ -328,7 +344,7 @@ def test_guide_page(site, guide):
 
 @pytest.mark.parametrize("path", [f"guides/{g.slug}" for g in ALL] + ["data"])
 def test_no_anchor_used_twice(site, path):
-    """A link to `#id` lands on one place: a section and the figure or trap under it differ."""
+    """A link to `#id` lands on one place: a section and the figure or pitfall under it differ."""
     ids = re.findall(r'<[a-z0-9]+ [^>]*?\bid="([^"]+)"', (site / path / "index.html").read_text())
     assert sorted({i for i in ids if ids.count(i) > 1}) == []
 
@@ -341,7 +357,7 @@ def test_guides_in_nav_before_utility_pages(site):
         assert f'href="guides/{guide.slug}/"' in text  # the home page links every guide
 
 
-# Bad input: a broken guide stops the build, naming the guide, the figure or trap, and the field.
+# Bad input: a broken guide stops the build, naming the guide, the figure or pitfall, and the field.
 TINY = 'print("step,lr[a]")\nprint("0,0.1")\nprint("1,0.05")\n'
 GOOD = resume.GUIDE
 
@@ -353,6 +369,8 @@ def tiny(**changes):
     return Plot(**(fields | changes))
 
 
+LOOP = "for step in range(3):\n    if step == 2:\n        raise ValueError('boom')\n"
+CALLED = "def check(step):\n    raise ValueError('too far')\n\n\nfor step in range(3):\n    if step == 1:\n        check(step)\n"
 BAD_PLOTS = {
     "no twin for a column": (tiny(twin=lambda n: {}), r"plot 'tiny': column 'lr\[a\]' has no twin"),
     "twin for a missing column": (
@@ -361,59 +379,98 @@ BAD_PLOTS = {
     ),
     "wrong twin": (
         tiny(twin=lambda n: {"lr[a]": [0.1, 0.06]}),
-        r"plot 'tiny' column 'lr\[a\]': the twin disagrees with torch at step 1",
+        r"plot 'tiny' column 'lr\[a\]': the twin disagrees with the run at step 1: run 0\.05, twin 0\.06",
     ),
-    "script raises": (tiny(code="raise RuntimeError('boom')"), r"plot 'tiny' field 'code': raised RuntimeError: boom"),
-    "not CSV": (tiny(code="print('hello')"), r"plot 'tiny' field 'code'.*expected CSV with a 'step' column"),
+    "twin gives NaN": (
+        tiny(twin=lambda n: {"lr[a]": [0.1, float("nan")]}),
+        r"plot 'tiny' column 'lr\[a\]': the twin disagrees with the run at step 1: run 0\.05, twin nan",
+    ),
+    "script prints NaN": (
+        tiny(code=TINY.replace("0.05", "nan")),
+        r"plot 'tiny' column 'lr\[a\]': the run gives nan at step 1; expected a finite rate",
+    ),
+    "script prints infinity": (
+        tiny(code=TINY.replace("0.1", "inf")),
+        r"plot 'tiny' column 'lr\[a\]': the run gives inf at step 0; expected a finite rate",
+    ),
+    "script raises": (
+        tiny(code="raise RuntimeError('boom')"),
+        r"plot 'tiny': the script raised before the first step, in `raise RuntimeError\('boom'\)`: RuntimeError: boom",
+    ),
+    "script raises in its loop": (
+        tiny(code=LOOP + TINY),
+        r"plot 'tiny': the script raised at step 2, in `raise ValueError\('boom'\)`: ValueError: boom",
+    ),
+    "script raises in a function": (
+        tiny(code=CALLED + TINY),
+        r"plot 'tiny': the script raised at step 1, in `check\(step\)`: ValueError: too far",
+    ),
+    "not CSV": (
+        tiny(code="print('hello')"),
+        r"plot 'tiny' field 'code': printed 'hello\\n'; expected CSV with a 'step' column",
+    ),
     "unexpected warning": (
         tiny(code="import warnings\nwarnings.warn('careful')\n" + TINY),
-        r"plot 'tiny': torch warned 'UserWarning: careful'",
+        r"plot 'tiny': the library warned 'UserWarning: careful'",
     ),
-    "missing warning": (tiny(warns="never"), r"plot 'tiny' field 'warns'"),
+    "missing warning": (
+        tiny(warns="never"),
+        r"plot 'tiny': field 'warns' expects the warning 'never', but none came",
+    ),
 }
 
 
 @pytest.mark.parametrize(("plot", "pattern"), BAD_PLOTS.values(), ids=BAD_PLOTS)
 def test_bad_plot_named(plot, pattern):
-    from gen.guides.pages import build_guide
-    from gen.model import CatalogError
-
-    guide = dataclasses.replace(GOOD, plots=(plot,), traps=())
+    guide = dataclasses.replace(GOOD, plots=(plot,), pitfalls=())
     with pytest.raises(CatalogError, match=rf"guide 'resume' {pattern}"):
-        build_guide(guide, "http://example.org/")
+        guide_figure(guide, plot, "http://example.org/")
 
 
 def test_bad_multiples_named():
-    from gen.guides.pages import build_guide
-    from gen.model import CatalogError
-
-    guide = dataclasses.replace(GOOD, plots=(tiny(multiples=("one", "two")),), traps=())
-    with pytest.raises(CatalogError, match=r"plot 'tiny' field 'multiples': 2 captions for 1 columns"):
-        build_guide(guide, "http://example.org/")
+    plot = tiny(multiples=("one", "two"))
+    guide = dataclasses.replace(GOOD, plots=(plot,), pitfalls=())
+    with pytest.raises(CatalogError, match=r"guide 'resume' plot 'tiny' field 'multiples': 2 captions for 1 columns"):
+        guide_figure(guide, plot, "http://example.org/")
 
 
-BAD_TRAPS = {
-    "wrong class": ({"expect": "ValueError", "code": "raise KeyError('x')"}, r"field 'expect': 'ValueError'"),
-    "silent prints nothing": ({"expect": None, "code": "x = 1"}, r"printed nothing"),
-    "silent raises": ({"expect": None, "code": "raise ValueError('no')"}, r"silent trap's code gave ValueError: no"),
+BAD_PITFALLS = {
+    "wrong class": (
+        {"expect": "ValueError", "code": "raise KeyError('x')"},
+        r": field 'expect' is 'ValueError', but the code gave KeyError: 'x'",
+    ),
+    "expected class never comes": (
+        {"expect": "ValueError", "code": "x = 1"},
+        r": field 'expect' is 'ValueError', but the code gave nothing",
+    ),
+    "empty message": (
+        {"expect": "ValueError", "code": "raise ValueError()"},
+        r": the library gave an empty message",
+    ),
+    "silent prints nothing": ({"expect": None, "code": "x = 1"}, r" field 'code': printed nothing"),
+    "silent raises": (
+        {"expect": None, "code": "raise ValueError('no')"},
+        r": a silent pitfall's code gave ValueError: no",
+    ),
+    "silent warns": (
+        {"expect": None, "code": "import warnings\nwarnings.warn('careful')\nprint('x')"},
+        r": a silent pitfall's code gave UserWarning: careful",
+    ),
 }
 
 
-@pytest.mark.parametrize(("changes", "pattern"), BAD_TRAPS.values(), ids=BAD_TRAPS)
-def test_bad_trap_named(changes, pattern):
-    from gen.model import CatalogError
-
-    trap = dataclasses.replace(resume.INITIAL_LR, id="bad", **changes)
-    with pytest.raises(CatalogError, match=rf"guide 'resume' trap 'bad'.*{pattern}"):
-        run_trap("resume", trap)
+@pytest.mark.parametrize(("changes", "pattern"), BAD_PITFALLS.values(), ids=BAD_PITFALLS)
+def test_bad_pitfall_named(changes, pattern):
+    pitfall = dataclasses.replace(resume.INITIAL_LR, id="bad", **changes)
+    with pytest.raises(CatalogError, match=rf"^guide 'resume' pitfall 'bad'{pattern}"):
+        guide_pitfall(resume.GUIDE, pitfall)
 
 
 def test_duplicate_anchors_named():
     from gen.guides.validate import check_guides
-    from gen.model import CatalogError
 
-    twin = dataclasses.replace(PITFALLS, slug="other", traps=(resume.INITIAL_LR,))
-    with pytest.raises(CatalogError, match=r"guide 'other' trap 'initial-lr': id also used in guide 'resume'"):
+    twin = dataclasses.replace(PITFALLS, slug="other", pitfalls=(resume.INITIAL_LR,))
+    with pytest.raises(CatalogError, match=r"guide 'other' pitfall 'initial-lr': id also used in guide 'resume'"):
         check_guides((resume.GUIDE, twin))
     with pytest.raises(CatalogError, match=r"guide 'resume' field 'slug': used twice"):
         check_guides((resume.GUIDE, resume.GUIDE))

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from gen.pages import HIGHLIGHT
+from gen.figure import HIGHLIGHT
 
 SKIP_SCHEMES = ("http:", "https:", "mailto:", "data:", "javascript:")
 THEME_SWITCHES = ("only-light", "only-dark")  # Material's image fragments, not anchors

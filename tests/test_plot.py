@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -76,19 +75,3 @@ def test_thumbnail_has_no_text(traces):
 def test_slim_rounds_coordinates_only():
     raw = '<svg>\n  <path d="M 1.23456 2.98765 \nL 10.04 3" x="4.449"/>\n  <text>0.123456</text>\n</svg>'
     assert slim(raw) == '<svg>\n<path d="M 1.2 3 L 10 3" x="4.4"/>\n<text>0.123456</text>\n</svg>'
-
-
-def test_warm_generate_renders_nothing_and_skips_matplotlib_and_torch(tmp_path):
-    env = os.environ | {"ATLAS_CACHE_DIR": str(tmp_path)}
-    code = (
-        "import sys; from gen.build import generate; from gen.__main__ import FolderWriter\n"
-        "s = generate(FolderWriter(None), workers=1)\n"  # one process: it draws, so a cold run loads matplotlib
-        "print(s.plots, s.cached, 'matplotlib' in sys.modules, 'torch' in sys.modules)"
-    )
-    cold = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    plots, cached, *loaded = cold.stdout.split()
-    assert (cached, loaded) == ("0", ["True", "True"])
-    # Warm: nothing drawn, and neither matplotlib nor torch imported (traces, messages, signatures
-    # and the catalog's validity all come from the cache, keyed by the torch version).
-    warm = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    assert warm.stdout.split() == [plots, plots, "False", "False"]

@@ -12,10 +12,10 @@ import pytest
 
 from conftest import CASES, SITE_URL
 from gen.catalog import ENTRIES
+from gen.figure import HIGHLIGHT
 from gen.guides import GUIDES, PITFALLS
-from gen.pages import HIGHLIGHT
+from gen.library import torch_version
 from gen.publish import FILES, LICENSE
-from gen.run import torch_version
 from published_urls import published, recorded
 
 

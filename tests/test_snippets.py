@@ -12,7 +12,6 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from conftest import CASE_IDS, CASES
-from gen.data import csv_text, snippet
 
 ALLOWED_IMPORTS = {"torch", *sys.stdlib_module_names}
 
@@ -23,7 +22,7 @@ def outputs(traces, tmp_path_factory):
     folder = tmp_path_factory.mktemp("snippets")
 
     def run(key):
-        code = snippet(traces[key])
+        code = traces[key].code
         path = folder / f"{key[0]}-{key[1]}.py"
         path.write_text(code)
         # -I: no PYTHONPATH, no user site, and the script's folder is not the project.
@@ -41,12 +40,12 @@ def test_snippet_prints_the_published_csv(entry, case, traces, outputs):
     done = outputs[entry.name, case.id]
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stderr == ""  # no warning either
-    assert done.stdout == csv_text(traces[entry.name, case.id])
+    assert done.stdout == traces[entry.name, case.id].output.csv
 
 
 @pytest.mark.parametrize(("entry", "case"), CASES, ids=CASE_IDS)
 def test_snippet_needs_only_torch(entry, case, traces):
-    tree = ast.parse(snippet(traces[entry.name, case.id]))
+    tree = ast.parse(traces[entry.name, case.id].code)
     roots = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -61,7 +60,7 @@ def test_csv_header_names_runs(traces):
     sweeps = [t for t in traces.values() if t.case.vary]
     assert sweeps
     for trace in sweeps:
-        header = next(csv.reader(io.StringIO(csv_text(trace))))
+        header = next(csv.reader(io.StringIO(trace.output.csv)))
         assert header[0] == "step"
         for label, _ in trace.case.runs():
             assert any(h.endswith(f"[{label}]") for h in header), (label, header)

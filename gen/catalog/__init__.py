@@ -16,5 +16,3 @@ FAMILIES: tuple[tuple[str, str], ...] = (
 
 MODULES = (step, smooth, annealing, cyclic, plateau, composition, custom, averaging)
 ENTRIES: tuple[Entry, ...] = tuple(e for m in MODULES for e in m.ENTRIES)
-# Where each entry is written, for the "edit this page" link.
-SOURCES: dict[str, str] = {e.name: f"gen/catalog/{m.__name__.rsplit('.', 1)[1]}.py" for m in MODULES for e in m.ENTRIES}

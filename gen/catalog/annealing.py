@@ -105,7 +105,7 @@ scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=100)
 scheduler.step()  # before any optimizer.step()
 """,
             expect="UserWarning",
-            explain="The first value of the schedule (the starting rate) is never used for an update.",
+            cause="The first value of the schedule (the starting rate) is never used for an update.",
             fix="Call `optimizer.step()` first, then `scheduler.step()`, once per step.",
         ),
         Pitfall(
@@ -121,7 +121,7 @@ optimizer.step()
 scheduler.step(10)
 """,
             expect="UserWarning",
-            explain="`step(epoch)` is deprecated: it jumps to the closed form at that epoch instead of chaining.",
+            cause="`step(epoch)` is deprecated: it jumps to the closed form at that epoch instead of chaining.",
             fix="Call `scheduler.step()` without arguments; restore position with `load_state_dict`.",
         ),
     ),
@@ -247,7 +247,7 @@ batch late: the restarts land on batch `epoch * iters + 1` (21, 61, 141), where 
                 "scheduler = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0=10, T_mult=1.5)"
             ),
             expect="ValueError",
-            explain="Period lengths are whole numbers of steps, so the growth factor must be an int.",
+            cause="Period lengths are whole numbers of steps, so the growth factor must be an int.",
             fix="Use `T_mult=1` or `2`; for other growth use a `SequentialLR` of `CosineAnnealingLR` parts.",
         ),
         Pitfall(
@@ -258,7 +258,7 @@ epochs = 100
 scheduler = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0=epochs / 4)
 """),
             expect="ValueError",
-            explain="`epochs / 4` is the float 25.0, and `T_0` must be a positive int.",
+            cause="`epochs / 4` is the float 25.0, and `T_0` must be a positive int.",
             fix="Use integer division: `T_0=epochs // 4`.",
         ),
         Pitfall(
@@ -268,7 +268,7 @@ scheduler = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0=
                 "scheduler = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0=10, eta_min=None)"
             ),
             expect="ValueError",
-            explain="`eta_min` must be a number; there is no 'no floor' value.",
+            cause="`eta_min` must be a number; there is no 'no floor' value.",
             fix="Leave it out (the default is `0.0`) or pass a float.",
         ),
         Pitfall(
@@ -280,7 +280,7 @@ optimizer.step()
 scheduler.step(-1)
 """),
             expect="ValueError",
-            explain="An explicit epoch places the schedule; it cannot be before the start.",
+            cause="An explicit epoch places the schedule; it cannot be before the start.",
             fix="Pass `epoch + i / iters` counted from 0, or call `step()` without an argument.",
         ),
     ),

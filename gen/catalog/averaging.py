@@ -145,7 +145,7 @@ says `float`.)
                 imports="from torch.optim.swa_utils import SWALR",
             ),
             expect="ValueError",
-            explain="The strategy is spelt `'cos'`, as in OneCycleLR.",
+            cause="The strategy is spelt `'cos'`, as in OneCycleLR.",
             fix="Use `'cos'` or `'linear'`.",
         ),
         Pitfall(
@@ -156,7 +156,7 @@ says `float`.)
                 imports="from torch.optim.swa_utils import SWALR",
             ),
             expect="ValueError",
-            explain="`anneal_epochs` must be an int; the message only mentions the sign, though 5.0 is positive.",
+            cause="`anneal_epochs` must be an int; the message only mentions the sign, though 5.0 is positive.",
             fix="Pass an int: `anneal_epochs=5`.",
         ),
         Pitfall(
@@ -167,7 +167,7 @@ says `float`.)
                 imports="from torch.optim.swa_utils import SWALR",
             ),
             expect="ValueError",
-            explain="A `swa_lr` list gives one value per parameter group; this optimizer has one group.",
+            cause="A `swa_lr` list gives one value per parameter group; this optimizer has one group.",
             fix="Pass a single float for all groups, or exactly one per group.",
         ),
     ),

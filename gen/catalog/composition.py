@@ -148,7 +148,7 @@ cosine = CosineAnnealingLR(optimizer, T_max=90)
 scheduler = SequentialLR(optimizer, schedulers=[warmup, cosine], milestones=[10, 100])
 """,
             expect="ValueError",
-            explain="`milestones` lists the switch points between parts, so it has one entry fewer than `schedulers`.",
+            cause="`milestones` lists the switch points between parts, so it has one entry fewer than `schedulers`.",
             fix="Give `len(schedulers) - 1` milestones.",
         ),
         Pitfall(
@@ -166,7 +166,7 @@ cosine = CosineAnnealingLR(other, T_max=90)
 scheduler = SequentialLR(optimizer, schedulers=[warmup, cosine], milestones=[10])
 """,
             expect="ValueError",
-            explain="Every part must drive the optimizer the `SequentialLR` drives.",
+            cause="Every part must drive the optimizer the `SequentialLR` drives.",
             fix="Build every part on the same optimizer object.",
         ),
     ),
@@ -270,7 +270,7 @@ scheduler = ChainedScheduler([warmup, decay])
                 imports="from torch.optim.lr_scheduler import ChainedScheduler, ExponentialLR, LinearLR",
             ),
             expect="ValueError",
-            explain="Every part must act on the optimizer the chain drives.",
+            cause="Every part must act on the optimizer the chain drives.",
             fix="Build every part on the same optimizer object.",
         ),
         Pitfall(
@@ -285,7 +285,7 @@ scheduler = ChainedScheduler([decay, plateau])
                 imports="from torch.optim.lr_scheduler import ChainedScheduler, ExponentialLR, ReduceLROnPlateau",
             ),
             expect="ValueError",
-            explain="The chain calls `step()` without arguments; ReduceLROnPlateau needs the metric.",
+            cause="The chain calls `step()` without arguments; ReduceLROnPlateau needs the metric.",
             fix="Step ReduceLROnPlateau yourself, next to the chain: `chain.step(); plateau.step(val_loss)`.",
         ),
         Pitfall(
@@ -293,7 +293,7 @@ scheduler = ChainedScheduler([decay, plateau])
             title="An empty chain",
             code=misuse("scheduler = torch.optim.lr_scheduler.ChainedScheduler([], optimizer=optimizer)"),
             expect="ValueError",
-            explain="A chain needs at least one part.",
+            cause="A chain needs at least one part.",
             fix="Pass at least one scheduler, or none at all: use the optimizer's constant rate.",
         ),
     ),

@@ -98,7 +98,7 @@ MultiplicativeLR multiplies the **previous** rate: an exponential decay, `0.95 *
             title="A number instead of a function",
             code=misuse("scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda=0.95)"),
             expect="TypeError",
-            explain="LambdaLR does not check its argument; the constructor's first step calls it and fails.",
+            cause="LambdaLR does not check its argument; the constructor's first step calls it and fails.",
             fix="Pass a function: `lr_lambda=lambda epoch: 0.95 ** epoch`.",
         ),
         Pitfall(
@@ -108,7 +108,7 @@ MultiplicativeLR multiplies the **previous** rate: an exponential decay, `0.95 *
                 "scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda=[lambda e: 1.0, lambda e: 0.5])"
             ),
             expect="ValueError",
-            explain="A list gives one function per parameter group; this optimizer has one group.",
+            cause="A list gives one function per parameter group; this optimizer has one group.",
             fix="Pass one function for all groups, or exactly one per group.",
         ),
     ),
@@ -197,7 +197,7 @@ a parabola that falls ever faster.
             title="A number instead of a function",
             code=misuse("scheduler = torch.optim.lr_scheduler.MultiplicativeLR(optimizer, lr_lambda=0.95)"),
             expect="TypeError",
-            explain="The factor must come from a function of the step count, even when it is constant.",
+            cause="The factor must come from a function of the step count, even when it is constant.",
             fix="Wrap it: `lr_lambda=lambda epoch: 0.95`, or use `ExponentialLR(optimizer, gamma=0.95)`.",
         ),
         Pitfall(
@@ -207,7 +207,7 @@ a parabola that falls ever faster.
                 "scheduler = torch.optim.lr_scheduler.MultiplicativeLR(optimizer, lr_lambda=[lambda e: 0.9, lambda e: 0.5])"
             ),
             expect="ValueError",
-            explain="A list gives one function per parameter group; this optimizer has one group.",
+            cause="A list gives one function per parameter group; this optimizer has one group.",
             fix="Pass one function for all groups, or exactly one per group.",
         ),
     ),

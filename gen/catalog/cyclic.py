@@ -183,7 +183,7 @@ for step in range(11):  # one batch more than epochs * steps_per_epoch
     scheduler.step()
 """,
             expect="ValueError",
-            explain="The cycle has exactly `total_steps` batches; one more `step()` raises.",
+            cause="The cycle has exactly `total_steps` batches; one more `step()` raises.",
             fix="Count batches, not epochs: `steps_per_epoch=len(train_loader)`, and step once per batch.",
         ),
         Pitfall(
@@ -197,7 +197,7 @@ optimizer = torch.optim.Adagrad(params, lr=0.1)
 scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.1, total_steps=100)
 """,
             expect="ValueError",
-            explain="`cycle_momentum=True` is the default, and Adagrad has neither `momentum` nor `betas`.",
+            cause="`cycle_momentum=True` is the default, and Adagrad has neither `momentum` nor `betas`.",
             fix="Pass `cycle_momentum=False` for optimizers without momentum.",
         ),
     ),
@@ -367,7 +367,7 @@ same wave upside down between `max_momentum` and `base_momentum`.
                 optimizer="torch.optim.Adagrad(params, lr=0.01)",
             ),
             expect="ValueError",
-            explain="`cycle_momentum=True` is the default, and Adagrad has neither `momentum` nor `betas`.",
+            cause="`cycle_momentum=True` is the default, and Adagrad has neither `momentum` nor `betas`.",
             fix="Pass `cycle_momentum=False` for optimizers without momentum.",
         ),
         Pitfall(
@@ -378,7 +378,7 @@ same wave upside down between `max_momentum` and `base_momentum`.
                 optimizer="torch.optim.SGD(params, lr=0.01, momentum=0.9)",
             ),
             expect="ValueError",
-            explain="Only the three modes exist unless you pass a `scale_fn`.",
+            cause="Only the three modes exist unless you pass a `scale_fn`.",
             fix="Use `'triangular'`, `'triangular2'` or `'exp_range'`, or pass `scale_fn`.",
         ),
         Pitfall(
@@ -389,7 +389,7 @@ same wave upside down between `max_momentum` and `base_momentum`.
                 optimizer="torch.optim.SGD(params, lr=0.01, momentum=0.9)",
             ),
             expect="ValueError",
-            explain=(
+            cause=(
                 "A `base_lr` list gives one value per parameter group (so do `max_lr` and the momenta); "
                 "this optimizer has one group."
             ),

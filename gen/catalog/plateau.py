@@ -150,7 +150,7 @@ optimizer.step()
 scheduler.step()
 """,
             expect="TypeError",
-            explain="Unlike every other scheduler, `step()` needs the value it watches.",
+            cause="Unlike every other scheduler, `step()` needs the value it watches.",
             fix="Call `scheduler.step(val_loss)` after validating, once per epoch.",
         ),
         Pitfall(
@@ -164,7 +164,7 @@ optimizer = torch.optim.SGD(params, lr=0.1)
 scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=2.0)
 """,
             expect="ValueError",
-            explain="`factor` multiplies the rate on a plateau; it must shrink it.",
+            cause="`factor` multiplies the rate on a plateau; it must shrink it.",
             fix="Use a factor below 1, such as 0.1 or 0.5.",
         ),
     ),

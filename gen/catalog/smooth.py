@@ -114,7 +114,7 @@ The recursion divides by \\(n f_0 + (t-1)(f_1 - f_0)\\), the previous factor tim
             title="Warming up from zero",
             code=misuse("scheduler = torch.optim.lr_scheduler.LinearLR(optimizer, start_factor=0.0)"),
             expect="ValueError",
-            explain="The chainable form divides by the previous factor, so the first factor cannot be 0.",
+            cause="The chainable form divides by the previous factor, so the first factor cannot be 0.",
             fix="Start from a small positive factor such as `1e-3`.",
         ),
         Pitfall(
@@ -122,7 +122,7 @@ The recursion divides by \\(n f_0 + (t-1)(f_1 - f_0)\\), the previous factor tim
             title="An end_factor above 1",
             code=misuse("scheduler = torch.optim.lr_scheduler.LinearLR(optimizer, start_factor=0.5, end_factor=2.0)"),
             expect="ValueError",
-            explain="Factors are fractions of the optimizer's rate; LinearLR cannot climb above it.",
+            cause="Factors are fractions of the optimizer's rate; LinearLR cannot climb above it.",
             fix="Set the optimizer's `lr` to the peak and warm up to `end_factor=1.0`.",
         ),
     ),
@@ -202,7 +202,7 @@ scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.5)
 upcoming = scheduler.get_lr()  # 0.05: the next step's rate, not the current 0.1
 """),
             expect="UserWarning",
-            explain="`get_lr()` computes the next step of the chainable form; outside `step()` it is one step ahead.",
+            cause="`get_lr()` computes the next step of the chainable form; outside `step()` it is one step ahead.",
             fix="Read the current rate with `scheduler.get_last_lr()` or `optimizer.param_groups[i]['lr']`.",
         ),
     ),
@@ -286,7 +286,7 @@ for _ in range(3):
     scheduler.step()
 """),
             expect="ZeroDivisionError",
-            explain="The power is not checked; at `total_iters` the factor is zero raised to a negative power.",
+            cause="The power is not checked; at `total_iters` the factor is zero raised to a negative power.",
             fix="Use a positive `power`; for a rising rate use `LinearLR` with `end_factor` above `start_factor`.",
         ),
     ),

@@ -98,7 +98,7 @@ optimizer.step()
 scheduler.step()
 """),
             expect="ZeroDivisionError",
-            explain="The constructor does not check `step_size`; the first `step()` divides by it.",
+            cause="The constructor does not check `step_size`; the first `step()` divides by it.",
             fix="Use a positive `step_size`, e.g. computed as `max(1, epochs // 3)`.",
         ),
     ),
@@ -189,7 +189,7 @@ duplicate a step this way without anyone noticing.
             title="A single milestone given as an int",
             code=misuse("scheduler = torch.optim.lr_scheduler.MultiStepLR(optimizer, milestones=30)"),
             expect="TypeError",
-            explain="`milestones` is a collection of steps, even when there is only one.",
+            cause="`milestones` is a collection of steps, even when there is only one.",
             fix="Write `milestones=[30]`, or use `StepLR` for evenly spaced drops.",
         ),
         Pitfall(
@@ -201,7 +201,7 @@ optimizer.step()
 scheduler.step(40)
 """),
             expect="UserWarning",
-            explain="`step(epoch)` is deprecated; it jumps to the closed form at that epoch instead of chaining.",
+            cause="`step(epoch)` is deprecated; it jumps to the closed form at that epoch instead of chaining.",
             fix="Call `scheduler.step()` without arguments; restore position with `load_state_dict`.",
         ),
     ),
@@ -276,7 +276,7 @@ where the factor is applied, so the rate stays at \\(f\\,\\eta_0\\) for good.
             title="A factor above 1",
             code=misuse("scheduler = torch.optim.lr_scheduler.ConstantLR(optimizer, factor=2.0)"),
             expect="ValueError",
-            explain="ConstantLR only lowers the rate; a boost is not allowed.",
+            cause="ConstantLR only lowers the rate; a boost is not allowed.",
             fix="Use a factor in [0, 1]; to raise the rate, raise the optimizer's `lr` and hold it down with `factor`.",
         ),
         Pitfall(
@@ -289,7 +289,7 @@ for _ in range(2):
     scheduler.step()
 """),
             expect="ZeroDivisionError",
-            explain="Restoring the rate divides by `factor`, which torch allows to be 0.",
+            cause="Restoring the rate divides by `factor`, which torch allows to be 0.",
             fix="Freeze parameters by other means (`requires_grad_(False)`), or use a small positive factor.",
         ),
     ),

@@ -125,5 +125,4 @@ GUIDE = Guide(
     summary="Schedulers at matched settings on one set of axes and side by side, and which family fits fine-tuning, training from scratch, a plateauing loss or SWA.",
     template="guide_compare.md.j2",
     plots=(DECAYS, SHAPES),
-    source="gen/guides/compare.py",
 )

@@ -109,5 +109,4 @@ GUIDE = Guide(
     template="guide_custom.md.j2",
     plots=(INVERSE_SQRT,),
     extra={"source": SOURCE, "warmup": WARMUP},
-    source="gen/guides/inverse_sqrt.py",
 )

@@ -1,4 +1,4 @@
-"""What a guide is made of: prose in a template, figures from torch scripts, and traps.
+"""What a guide is made of: prose in a template, figures from torch scripts, and pitfalls.
 
 A guide figure is a `Plot`: a self-contained script (torch and the standard library only) that
 prints its data as CSV. The build runs that very script, draws the CSV, checks every column
@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from gen.model import Pitfall
 
 # A twin gets the number of rows the script printed and predicts columns by their CSV header.
 PlotTwin = Callable[[int], Mapping[str, Sequence[float]]]
@@ -38,27 +40,11 @@ class Plot:
 
 
 @dataclass(frozen=True)
-class Trap:
-    """A pitfall a guide explains. With `expect`, `code` must raise or warn that class and its
-    message is shown; without, the behaviour is silent and what `code` prints is the evidence."""
-
-    id: str  # the anchor, on the guide and on the pitfalls page
-    title: str
-    symptom: str  # what the reader sees
-    code: str
-    cause: str
-    fix: str
-    expect: str | None = None
-    see: str = ""  # a page (from the docs root, with #anchor) that shows it in a figure
-
-
-@dataclass(frozen=True)
 class Guide:
     slug: str  # URL: /guides/<slug>/
     title: str
     summary: str  # one line: the page description and the home page's list
     template: str  # gen/templates/<template>
     plots: tuple[Plot, ...] = ()
-    traps: tuple[Trap, ...] = ()
+    pitfalls: tuple[Pitfall, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)  # anything else the template shows
-    source: str = ""  # the module that holds it, for "edit this page"

@@ -1,79 +1,66 @@
-"""Guides -> figures (render jobs), data files and Markdown pages, like the scheduler pages get."""
+"""Guides -> their figures (through gen.figure, as every figure is made) and Markdown pages."""
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from gen.guides.model import Guide, Plot, Trap
-from gen.guides.run import Table, check_plot, run_plot, run_trap
+from gen import script
+from gen.figure import FigureView, Made, Small, label, make, md_escape, short
+from gen.guides.model import Guide, Plot
+from gen.library import torch_version
 from gen.model import CatalogError, Entry, Pitfall
-from gen.pages import ENV, PX_PER_INCH, md_escape, short
+from gen.pages import ENV
 from gen.plot import Figure, Series
-from gen.publish import FILES, LICENSE, SUFFIXES, absolute
-from gen.run import torch_version
+from gen.publish import LICENSE, absolute
+from gen.verify import Check, compare, sentence
 
-LOWER = "momentum"  # columns named momentum[...] go to the lower panel
-
-
-@dataclass(frozen=True)
-class PlotView:
-    plot: Plot
-    alt: str
-    caption: str
-    width: int
-    height: int
-    check: str  # the sentence stating the build-time check
-    permalink: str
-    urls: tuple[str, ...]
-    warnings: tuple[str, ...]  # what torch warned while the script ran, word for word
-    note: str  # Markdown the plot computes from its own run
-    multiples: tuple[tuple[str, str, str], ...] = ()  # (file stem, alt, caption) of each small figure
+LOWER = "momentum"  # a guide's columns named momentum[...] go to the lower panel
 
 
 @dataclass(frozen=True)
 class Also:
     """Another place that explains a pitfall the pitfalls page shows once (see `merge_pitfalls`)."""
 
-    name: str  # the scheduler, for a scheduler page's pitfall; "" for a guide's trap
+    name: str  # the scheduler, for a scheduler page's pitfall; "" for a guide's
     title: str  # the page, in words
     url: str  # from the docs root, with its #anchor
     anchor: str  # the id it would have had on the pitfalls page: old links still land on it
 
 
 @dataclass(frozen=True)
-class TrapView:
-    trap: Trap
-    message: str  # `<Class>: <text>` as torch gave it, or a silent trap's printed evidence
-    page: str  # the guide page it is explained on, from the docs root
-    title: str  # the guide's title
-    see_title: str = ""  # what `trap.see` links to, in words
+class PitfallView:
+    """A pitfall with the message the library gave, as its page and the pitfalls page show it."""
+
+    pitfall: Pitfall
+    message: str  # `<Class>: <text>` as the library gave it, or a silent pitfall's printed evidence
+    page: str  # the page it is explained on, from the docs root
+    title: str  # that page, in words
+    name: str = ""  # the scheduler, for a scheduler page's pitfall
+    anchor: str = ""  # its id on the pitfalls page (a scheduler's: `<slug>-<id>`, unique there)
+    see_title: str = ""  # what `pitfall.see` links to, in words
     also: tuple[Also, ...] = ()  # the same pitfall elsewhere, merged into this one on the pitfalls page
 
     def place(self) -> Also:
-        return Also("", self.title, self.trap.see or self.page, self.trap.id)
+        return Also(self.name, self.title, self.pitfall.see or f"{self.page}#{self.pitfall.id}", self.anchor)
 
 
-@dataclass(frozen=True)
-class CatalogPitfall:
-    """A scheduler page's pitfall, as the pitfalls page gathers it."""
+def scheduler_pitfall(entry: Entry, pitfall: Pitfall) -> PitfallView:
+    message = script.capture(entry.name, pitfall)
+    page = f"schedulers/{entry.slug}/index.md"
+    return PitfallView(pitfall, message, page, f"{entry.name} page", entry.name, f"{entry.slug}-{pitfall.id}")
 
-    entry: Entry
-    pitfall: Pitfall
-    message: str
-    also: tuple[Also, ...] = ()
 
-    def place(self) -> Also:
-        page = f"schedulers/{self.entry.slug}/index.md#{self.pitfall.id}"
-        return Also(self.entry.name, f"{self.entry.name} page", page, f"{self.entry.slug}-{self.pitfall.id}")
+def guide_pitfall(guide: Guide, pitfall: Pitfall) -> PitfallView:
+    message = script.capture(f"guide {guide.slug!r}", pitfall)
+    return PitfallView(pitfall, message, f"guides/{guide.slug}/index.md", guide.title, anchor=pitfall.id)
 
 
 def same_message(message: str) -> str:
-    """What makes two pitfalls one: the class and text torch gave (or the evidence printed), with
-    whitespace and the quotes `str()` of a KeyError adds left out."""
+    """What makes two pitfalls one: the class and text the library gave (or the evidence printed),
+    with whitespace and the quotes `str()` of a KeyError adds left out."""
     kind, _, text = message.partition(": ")
     text = " ".join(text.split())
     if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"":
@@ -81,15 +68,13 @@ def same_message(message: str) -> str:
     return f"{kind}: {text}"
 
 
-def merge_pitfalls(
-    traps: Sequence[TrapView], own: Sequence[TrapView], catalog: Sequence[CatalogPitfall]
-) -> tuple[list[TrapView], list[TrapView], list[CatalogPitfall]]:
-    """Each pitfall once. An item whose message an earlier one already shows (the guides' traps
-    first, then the pitfalls page's own, then the scheduler pages in catalog order) is folded into
-    that one, which then links to both places and keeps the folded item's anchor."""
-    first: dict[str, tuple[int, int]] = {}  # message -> (list, index) of the item that shows it
-    out: tuple[list, list, list] = ([], [], [])
-    for which, items in enumerate((traps, own, catalog)):
+def merge_pitfalls(*groups: Sequence[PitfallView]) -> list[list[PitfallView]]:
+    """Each pitfall once. An item whose message an earlier one already shows (earlier groups
+    first) is folded into that one, which then links to both places and keeps the folded item's
+    anchor."""
+    first: dict[str, tuple[int, int]] = {}  # message -> (group, index) of the item that shows it
+    out: list[list[PitfallView]] = [[] for _ in groups]
+    for which, items in enumerate(groups):
         for item in items:
             key = same_message(item.message)
             if key in first:
@@ -102,26 +87,54 @@ def merge_pitfalls(
 
 
 @dataclass(frozen=True)
-class Built:
-    files: dict[str, bytes]
-    jobs: list[tuple[Figure, str]]
-    names: list[str]
-    page: str  # the Markdown page's path
-    traps: list[TrapView]
-    tables: dict[str, Table]
-    errors: dict[str, float]
-    views: dict[str, PlotView]
+class GuideFigure:
+    """A guide figure, made: what the page, the data page and the data index show of it."""
+
+    guide: Guide
+    plot: Plot
+    made: Made
+    check: Check
+    columns: tuple[str, ...]
+
+    @property
+    def view(self) -> FigureView:
+        return self.made.view
+
+    @property
+    def page(self) -> str:  # the guide's Markdown page, from the docs root
+        return f"guides/{self.guide.slug}/index.md"
+
+    @property
+    def base(self) -> str:  # the figure's files without suffix, from the site root
+        return f"guides/{self.guide.slug}/{self.plot.id}"
+
+    def item(self, site_url: str) -> dict[str, Any]:
+        """Its line in /data/index.json: absolute URLs, the file keys of a case's files."""
+        urls = dict(zip(("svg_light", "svg_dark", "csv", "json", "py"), self.view.embed.urls, strict=True))
+        out: dict[str, Any] = {
+            "guide": self.guide.title,
+            "page": self.view.embed.permalink,
+            "figure": self.plot.id,
+            "title": self.plot.title,
+            "steps": self.check.steps,
+            "columns": list(self.columns),
+            "files": urls,
+        }
+        if self.view.multiples:  # each column drawn alone: SVGs only, their data is the figure's CSV
+            folder = absolute(site_url, f"guides/{self.guide.slug}/")
+            out["multiples"] = [
+                {"svg_light": f"{folder}{s.stem}.light.svg", "svg_dark": f"{folder}{s.stem}.dark.svg"}
+                for s in self.view.multiples
+            ]
+        return out
 
 
-def label(column: str) -> str:
-    """`lr[per batch]` -> `per batch`: the legend entry."""
-    return column.split("[", 1)[1][:-1] if "[" in column else column
-
-
-def figure(plot: Plot, table: Table) -> Figure:
+def figure(plot: Plot, output: script.Output) -> Figure:
     series, every = [], dict(plot.marked)
-    for name, values in zip(table.header[1:], table.columns[1:], strict=True):
-        series.append(Series(label(name), values, name.startswith(LOWER), name in plot.dashed, every.get(name, 0)))
+    for name, values in zip(output.header[1:], output.columns[1:], strict=True):
+        series.append(
+            Series(label(name) or name, values, name.startswith(LOWER), name in plot.dashed, every.get(name, 0))
+        )
     lower = LOWER if any(s.lower for s in series) else None
     return Figure(plot.title, tuple(series), plot.xlabel, lower, plot.log, (), (7.2, 4.6 if lower else 3.4))
 
@@ -139,175 +152,77 @@ def shared_range(columns: Sequence[Sequence[float]], log: bool) -> tuple[float, 
     return (10**low, 10**high) if log else (low, high)
 
 
-def small_figures(plot: Plot, table: Table) -> list[Figure]:
+def small_figures(plot: Plot, output: script.Output) -> list[Figure]:
     """Each column alone, on its own axes but all on the same y range: the small multiples of a comparison."""
-    ylim = shared_range(table.columns[1:], plot.log)
+    ylim = shared_range(output.columns[1:], plot.log)
     return [
-        Figure(label(name), (Series("", values),), plot.xlabel, None, plot.log, (), SMALL, ylim=ylim)
-        for name, values in zip(table.header[1:], table.columns[1:], strict=True)
+        Figure(label(name) or name, (Series("", values),), plot.xlabel, None, plot.log, (), SMALL, ylim=ylim)
+        for name, values in zip(output.header[1:], output.columns[1:], strict=True)
     ]
 
 
-def small_multiples(guide: Guide, plot: Plot, table: Table) -> list[tuple[str, Figure, str, str]]:
-    """(file stem, figure, alt text, caption) of each column drawn alone, if the plot asks for it."""
+def small_multiples(guide: Guide, plot: Plot, output: script.Output) -> list[tuple[Small, Figure]]:
+    """Each column drawn alone, if the plot asks for it."""
     if not plot.multiples:
         return []
-    if len(plot.multiples) != len(table.header) - 1:
+    if len(plot.multiples) != len(output.header) - 1:
         raise CatalogError(
             f"guide {guide.slug!r} plot {plot.id!r} field 'multiples': {len(plot.multiples)} captions for "
-            f"{len(table.header) - 1} columns; expected one per column"
+            f"{len(output.header) - 1} columns; expected one per column"
         )
     out = []
-    for i, (small, text) in enumerate(zip(small_figures(plot, table), plot.multiples, strict=True)):
+    for i, (small, text) in enumerate(zip(small_figures(plot, output), plot.multiples, strict=True)):
         values = small.series[0].values
         alt = f"Line chart: {small.title} alone, from {short(values[0])} to {short(values[-1])}, peak {short(max(values))}."
-        out.append((f"{plot.id}-{i + 1}", small, md_escape(alt), text))
+        out.append((Small(f"{plot.id}-{i + 1}", md_escape(alt), text), small))
     return out
 
 
-def alt_text(plot: Plot, table: Table) -> str:
-    parts = []
-    for name, values in zip(table.header[1:], table.columns[1:], strict=True):
-        peak = max(range(len(values)), key=values.__getitem__)
-        what = f"{name.split('[')[0].replace('lr', 'the rate')} ({label(name)})"
-        parts.append(
-            f"{what} starts at {short(values[0])}, peaks at {short(values[peak])} at {plot.xlabel} {peak}, "
-            f"ends at {short(values[-1])}"
-        )
-    return f"Line chart: {plot.title}, over {len(table.columns[0])} {plot.xlabel}s; " + "; ".join(parts) + "."
+def run_plot(guide: Guide, plot: Plot) -> script.Output:
+    return script.run(f"guide {guide.slug!r} plot {plot.id!r}", plot.code, plot.warns)
 
 
-def check_text(plot: Plot, table: Table, error: float) -> str:
-    rows = len(table.columns[0])
-    how = "exactly" if error == 0 else f"to {error:.1e} (max relative error)"
-    same = "".join(
+def check_plot(guide: Guide, plot: Plot, output: script.Output) -> float:
+    """Every column against the twin, or identical to its `same` partner; the largest error."""
+    owner = f"guide {guide.slug!r} plot {plot.id!r}"
+    for name, columns in (("dashed", plot.dashed), ("marked", tuple(c for c, _ in plot.marked))):
+        if unknown := [c for c in columns if c not in output.header]:
+            raise CatalogError(f"{owner} field {name!r}: no column {unknown[0]!r}; the script printed {output.header}")
+    return compare(owner, output, plot.twin(output.rows), plot.same)
+
+
+def guide_figure(guide: Guide, plot: Plot, site_url: str) -> GuideFigure:
+    """Run, check and make one guide figure, its small multiples included."""
+    output = run_plot(guide, plot)
+    check = Check(check_plot(guide, plot, output), output.rows)
+    said = sentence(check, f"torch {torch_version()}")
+    said += "".join(
         f" The build also requires `{label(a)}` and `{label(b)}` to be identical at every step, and they are."
         for a, b in plot.same
     )
-    return (
-        f"Matches torch {torch_version()} {how} over {rows} steps: when this page was built, an "
-        f"independent Python twin of the formula predicted every {plot.xlabel} of every curve "
-        f"and the build compared it with the run of the script below (it fails past 1e-12).{same}"
-    )
-
-
-def build_guide(guide: Guide, site_url: str) -> Built:
-    """Run, check and prepare everything of one guide; render jobs are left to the caller."""
+    if plot.formula:
+        said += f" The twin computes \\({plot.formula}\\)."
+    multiples = small_multiples(guide, plot, output)
     folder = f"guides/{guide.slug}"
-    files: dict[str, bytes] = {}
-    jobs, names, views, tables, errors = [], [], {}, {}, {}
-    for plot in guide.plots:
-        table = run_plot(guide, plot)
-        error = check_plot(guide, plot, table)
-        for name, columns in (("dashed", plot.dashed), ("marked", tuple(c for c, _ in plot.marked))):
-            if unknown := [c for c in columns if c not in table.header]:
-                raise CatalogError(
-                    f"guide {guide.slug!r} plot {plot.id!r} field {name!r}: no column {unknown[0]!r}; "
-                    f"the script printed {table.header}"
-                )
-        tables[plot.id], errors[plot.id] = table, error
-        fig = figure(plot, table)
-        base = f"{folder}/{plot.id}"
-        for theme in ("light", "dark"):
-            jobs.append((fig, theme))
-            names.append(f"{base}.{theme}.svg")
-        urls = tuple(absolute(site_url, f"{base}.{s}") for s in SUFFIXES)
-        links = {"svg_light": f"{plot.id}.light.svg", "svg_dark": f"{plot.id}.dark.svg"} | {
-            k: f"{plot.id}.{k}" for k in ("csv", "py")
-        }
-        doc = {
-            "guide": absolute(site_url, f"{folder}/index.md"),
-            "figure": plot.id,
-            "title": plot.title,
-            "caption": plot.caption,
-            "steps": len(table.columns[0]),
-            "columns": list(table.header),
-            "torch": torch_version(),
-            "max_relative_error": error,
-            "files": links,
-            "license": LICENSE.json(),
-            "snippet": plot.code,
-        }
-        files[f"{base}.csv"] = table.csv.encode()
-        files[f"{base}.py"] = plot.code.encode()
-        files[f"{base}.json"] = (json.dumps(doc, indent=2) + "\n").encode()
-        w, h = round(fig.size[0] * PX_PER_INCH), round(fig.size[1] * PX_PER_INCH)
-        multiples = small_multiples(guide, plot, table)
-        for stem, small, _, _ in multiples:
-            for theme in ("light", "dark"):
-                jobs.append((small, theme))
-                names.append(f"{folder}/{stem}.{theme}.svg")
-        permalink = f"{absolute(site_url, f'{folder}/index.md')}#{plot.id}"
-        views[plot.id] = PlotView(
-            plot,
-            md_escape(alt_text(plot, table)),
-            plot.caption,
-            w,
-            h,
-            check_text(plot, table, error),
-            permalink,
-            urls,
-            table.warnings,
-            plot.note(dict(zip(table.header, table.columns, strict=True))) if plot.note else "",
-            tuple((stem, alt, text) for stem, _, alt, text in multiples),
-        )
-    traps = [TrapView(t, run_trap(guide.slug, t), f"{folder}/index.md", guide.title) for t in guide.traps]
-    page = f"{folder}/index.md"
-    return Built(files, jobs, names, page, traps, tables, errors, views)
+    made = make(
+        folder, plot.id, plot.title, plot.caption, plot.title, output, plot.code, figure(plot, output),
+        {"guide": absolute(site_url, f"{folder}/index.md"), "figure": plot.id}, check.error, site_url, plot.title,
+        text=plot.note(dict(zip(output.header, output.columns, strict=True))) if plot.note else "",
+        check=said, warnings=output.warnings, multiples=tuple(s for s, _ in multiples), log=plot.log,
+    )  # fmt: skip
+    smalls = tuple((f"{folder}/{s.stem}.{t}.svg", fig, t) for s, fig in multiples for t in ("light", "dark"))
+    made = replace(made, drawings=made.drawings + smalls)
+    return GuideFigure(guide, plot, made, check, output.header)
 
 
-@dataclass(frozen=True)
-class GuideFigure:
-    """A guide figure as the data page and the data index list it: where it is, what its files are."""
-
-    guide: Guide
-    view: PlotView
-    steps: int
-    columns: tuple[str, ...]
-
-    @property
-    def page(self) -> str:  # the guide's Markdown page, from the docs root
-        return f"guides/{self.guide.slug}/index.md"
-
-    @property
-    def base(self) -> str:  # the figure's files without suffix, from the site root
-        return f"guides/{self.guide.slug}/{self.view.plot.id}"
-
-    def item(self, site_url: str) -> dict[str, Any]:
-        """Its line in /data/index.json: absolute URLs, the file keys of a case's files."""
-        folder = self.base.rsplit("/", 1)[0]
-        out: dict[str, Any] = {
-            "guide": self.guide.title,
-            "page": f"{absolute(site_url, self.page)}#{self.view.plot.id}",
-            "figure": self.view.plot.id,
-            "title": self.view.plot.title,
-            "steps": self.steps,
-            "columns": list(self.columns),
-            "files": {k: absolute(site_url, f"{self.base}.{s}") for k, s in FILES.items()},
-        }
-        if self.view.multiples:  # each column drawn alone: SVGs only, their data is the figure's CSV
-            out["multiples"] = [
-                {k: absolute(site_url, f"{folder}/{stem}.{s}") for k, s in FILES.items() if k.startswith("svg")}
-                for stem, _, _ in self.view.multiples
-            ]
-        return out
-
-
-def guide_figures(guides: Sequence[Guide], built: Sequence[Built]) -> list[GuideFigure]:
-    """Every guide figure, in nav order, for the data page and the data index."""
-    return [
-        GuideFigure(g, b.views[p.id], len(b.tables[p.id].columns[0]), b.tables[p.id].header)
-        for g, b in zip(guides, built, strict=True)
-        for p in g.plots
-    ]
-
-
-def guide_page(guide: Guide, built: Built, catalog: Mapping[str, CatalogPitfall]) -> str:
+def guide_page(
+    guide: Guide, figures: Sequence[GuideFigure], pitfalls: Sequence[PitfallView], catalog: Mapping[str, PitfallView]
+) -> str:
     """`catalog` holds the scheduler pages' pitfalls by `<Class>/<id>`, for a guide to show again."""
     return ENV.get_template(guide.template).render(
         guide=guide,
-        fig=built.views,
-        traps={v.trap.id: v for v in built.traps},
+        fig={f.plot.id: f.view for f in figures},
+        pitfalls={v.pitfall.id: v for v in pitfalls},
         catalog=catalog,
         torch=torch_version(),
         license=LICENSE,
@@ -316,8 +231,9 @@ def guide_page(guide: Guide, built: Built, catalog: Mapping[str, CatalogPitfall]
 
 
 def pitfalls_page(
-    guide: Guide, gathered: Sequence[TrapView], catalog: Sequence[CatalogPitfall], own: Sequence[TrapView]
+    guide: Guide, gathered: Sequence[PitfallView], own: Sequence[PitfallView], catalog: Sequence[PitfallView]
 ) -> str:
+    """The guides' pitfalls first, then the pitfalls page's own, then the scheduler pages'."""
     gathered, own, catalog = merge_pitfalls(gathered, own, catalog)
     return ENV.get_template(guide.template).render(
         guide=guide, gathered=gathered, catalog=catalog, own=own, torch=torch_version(), license=LICENSE

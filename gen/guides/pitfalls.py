@@ -3,9 +3,10 @@ which belong to no single page. Silent ones print their evidence from a real run
 
 from __future__ import annotations
 
-from gen.guides.model import Guide, Trap
+from gen.guides.model import Guide
+from gen.model import Pitfall
 
-VERBOSE = Trap(
+VERBOSE = Pitfall(
     id="verbose",
     title="The removed verbose argument",
     symptom="Code written for older torch stops at the scheduler's constructor.",
@@ -20,7 +21,7 @@ scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=30, verbose=Tru
     fix="Drop the argument; to log the rate, print `scheduler.get_last_lr()` after `scheduler.step()`.",
 )
 
-SHARED = Trap(
+SHARED = Pitfall(
     id="shared-optimizer",
     title="Two schedulers on one optimizer",
     symptom="The rate follows neither schedule: it falls faster than either, or jumps. No message.",
@@ -51,7 +52,7 @@ for step in range(6):
     ),
 )
 
-CYCLIC_OVERWRITE = Trap(
+CYCLIC_OVERWRITE = Pitfall(
     id="cyclic-overwrite",
     title="CyclicLR replaces the optimizer's rate and momentum",
     symptom="The `lr` and `momentum` given to the optimizer are not what it trains with. No message.",
@@ -71,7 +72,7 @@ print("after: ", {k: optimizer.param_groups[0][k] for k in ("lr", "momentum")})
     see="schedulers/cyclic-lr/index.md",
 )
 
-DUPLICATES = Trap(
+DUPLICATES = Pitfall(
     id="duplicate-milestones",
     title="A MultiStepLR milestone listed twice",
     symptom="The rate drops by gamma squared at one step. No message.",
@@ -91,7 +92,7 @@ for step in range(71):
     see="schedulers/multi-step-lr/index.md#duplicates",
 )
 
-PAST_T_MAX = Trap(
+PAST_T_MAX = Pitfall(
     id="past-t-max",
     title="CosineAnnealingLR stepped past T_max",
     symptom="After reaching `eta_min`, the rate climbs back towards the initial rate. No message.",
@@ -116,6 +117,5 @@ GUIDE = Guide(
     title="Pitfalls",
     summary="Every known way to misuse a torch LR scheduler: the symptom, the message torch prints, the cause and the fix.",
     template="guide_pitfalls.md.j2",
-    traps=(VERBOSE, SHARED, CYCLIC_OVERWRITE, DUPLICATES, PAST_T_MAX),
-    source="gen/guides/pitfalls.py",
+    pitfalls=(VERBOSE, SHARED, CYCLIC_OVERWRITE, DUPLICATES, PAST_T_MAX),
 )

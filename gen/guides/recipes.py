@@ -358,5 +358,4 @@ GUIDE = Guide(
     template="guide_recipes.md.j2",
     plots=(WARMUP_COSINE, WARMUP_LINEAR, WSD, COSINE_FLOOR, SGDR, ONE_CYCLE),
     extra={"W": W, "T": T, "lr": LR},
-    source="gen/guides/recipes.py",
 )

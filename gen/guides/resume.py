@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from gen.guides.common import half_cosine, script
-from gen.guides.model import Guide, Plot, Trap
+from gen.guides.model import Guide, Plot
+from gen.model import Pitfall
 
 LR, WARMUP, STEPS, STOP = 0.1, 10, 60, 25
 
@@ -91,7 +92,7 @@ runs = {{
     ),
 )
 
-INITIAL_LR = Trap(
+INITIAL_LR = Pitfall(
     id="initial-lr",
     title="last_epoch on a fresh optimizer",
     symptom="Resuming stops at the scheduler's constructor with a `KeyError` about `initial_lr`.",
@@ -119,7 +120,6 @@ GUIDE = Guide(
     summary="What last_epoch means, the initial_lr KeyError, and the way to resume that gives exactly the uninterrupted curve.",
     template="guide_resume.md.j2",
     plots=(RESUME,),
-    traps=(INITIAL_LR,),
+    pitfalls=(INITIAL_LR,),
     extra={"stop": STOP, "steps": STEPS},
-    source="gen/guides/resume.py",
 )

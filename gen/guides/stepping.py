@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from gen.guides.common import half_cosine, script
-from gen.guides.model import Guide, Plot, Trap
+from gen.guides.model import Guide, Plot
+from gen.model import Pitfall
 
 LR, EPOCHS, BATCHES = 0.1, 10, 20
 
@@ -101,7 +102,7 @@ runs = {{
     formula=r"\eta_t = \eta_0 \cdot 0.5^{\lfloor t / 5 \rfloor}\ \text{(right order)},\qquad \eta_t = \eta_0 \cdot 0.5^{\lfloor (t+1) / 5 \rfloor}\ \text{(reversed)}",
 )
 
-ORDER_TRAP = Trap(
+ORDER_TRAP = Pitfall(
     id="stepping-order",
     title="scheduler.step() before optimizer.step()",
     symptom="A warning at the first step, and every change of the rate comes one step early; the first value is skipped.",
@@ -120,7 +121,7 @@ for step in range(3):
     see="guides/stepping/index.md#order",
 )
 
-UNIT_TRAP = Trap(
+UNIT_TRAP = Pitfall(
     id="t-max-unit",
     title="T_max counted in epochs, scheduler stepped per batch",
     symptom="The cosine reaches its minimum after a few epochs' worth of batches, then climbs back up, over and over. No message.",
@@ -147,7 +148,6 @@ GUIDE = Guide(
     summary="What scheduler.step() counts, how to convert lengths between epochs and batches, and the order of the two step() calls.",
     template="guide_stepping.md.j2",
     plots=(EPOCH_VS_BATCH, ORDER),
-    traps=(ORDER_TRAP, UNIT_TRAP),
+    pitfalls=(ORDER_TRAP, UNIT_TRAP),
     extra={"epochs": EPOCHS, "batches": BATCHES},
-    source="gen/guides/stepping.py",
 )

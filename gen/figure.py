@@ -1,0 +1,198 @@
+"""A published figure, made one way wherever it appears: a scheduler case, a sweep, an overlay, a
+guide plot. Its script has run (gen.script) and its twin has checked every column (gen.verify);
+here it becomes its drawing jobs, its data files (CSV, JSON sidecar, the script itself) and what
+the page's figure block shows (its alt text, caption and embed snippets).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from gen import cache
+from gen.library import torch_version
+from gen.plot import Figure
+from gen.publish import FILES, LICENSE, SUFFIXES, absolute
+from gen.script import Output
+
+PX_PER_INCH = 96
+THEMES = ("light", "dark")
+HIGHLIGHT = "highlight.json"  # beside each page with figures: {figure id: highlighted spans}
+
+
+def md_escape(text: str) -> str:
+    """Escape what Markdown would read as syntax inside link or image text."""
+    return re.sub(r"([\[\]\\`*_{}<>])", r"\\\1", text)
+
+
+def short(value: float) -> str:
+    return f"{value:.3g}"
+
+
+@dataclass(frozen=True)
+class Embed:
+    """What a lecture note needs to show or cite one figure: absolute URLs and ready snippets."""
+
+    permalink: str
+    urls: tuple[str, ...]  # light SVG, dark SVG, CSV, JSON, script
+    markdown: str
+    html: str
+
+
+@dataclass(frozen=True)
+class Small:
+    """One column of a figure drawn alone (a small multiple): its file stem, alt text and caption."""
+
+    stem: str
+    alt: str
+    caption: str
+
+
+@dataclass(frozen=True)
+class FigureView:
+    """What the page's figure block (templates/figure.md.j2) shows."""
+
+    id: str
+    title: str
+    alt: str
+    caption: str
+    code: str  # the Reproduce script
+    width: int
+    height: int
+    embed: Embed
+    text: str = ""  # Markdown under the figure
+    check: str = ""  # the sentence stating this figure's own check, where the page has no common one
+    warnings: tuple[str, ...] = ()  # what the library warned while the script ran, word for word
+    multiples: tuple[Small, ...] = ()
+    log: bool = False
+
+
+@dataclass(frozen=True)
+class Made:
+    """A figure ready to publish: its page block, its data files, and its drawings to make."""
+
+    view: FigureView
+    files: dict[str, bytes]  # site path -> bytes: CSV, JSON, script
+    drawings: tuple[tuple[str, Figure, str], ...]  # (site path, figure, theme)
+
+
+def describe(name: str) -> str:
+    """A column's curve in words: `lr_group1[T_max=50]` is the rate of group 1."""
+    base = name.split("[", 1)[0]
+    if base == "lr":
+        return "the rate"
+    if base.startswith("lr_group"):
+        return f"the rate of group {base[8:]}"
+    return base.replace("_", " ")
+
+
+def label(column: str) -> str:
+    """`lr[per batch]` -> `per batch`: the run a column belongs to, as the legend names it."""
+    return column.split("[", 1)[1][:-1] if "[" in column else ""
+
+
+def alt_text(head: str, output: Output, unit: str) -> str:
+    """Names what is drawn, then says what each curve does."""
+    parts = []
+    for name, values in zip(output.header[1:], output.columns[1:], strict=True):
+        peak = max(range(len(values)), key=values.__getitem__)
+        desc = (
+            f"{describe(name)} starts at {short(values[0])}, peaks at {short(values[peak])} at {unit} {peak}, "
+            f"ends at {short(values[-1])}"
+        )
+        parts.append(f"{label(name)}: {desc}" if label(name) else desc)
+    return f"Line chart: {head}, over {output.rows} {unit}s; " + "; ".join(parts) + "."
+
+
+def embed(page_url: str, fid: str, folder_url: str, alt: str, cite: str, width: int, height: int) -> Embed:
+    permalink = f"{page_url}#{fid}"
+    urls = tuple(f"{folder_url}{fid}.{s}" for s in SUFFIXES)
+    markdown = (
+        f"[![{md_escape(alt)}]({urls[0]})]({permalink})\n\n"
+        f"*{md_escape(cite)}. From the [LR Scheduler Atlas]({permalink}), [CC BY 4.0]({LICENSE.figures_url}).*"
+    )
+    markup = (
+        f'<figure>\n  <img src="{urls[0]}" alt="{html.escape(alt)}" width="{width}" height="{height}">\n'
+        f'  <figcaption>{html.escape(cite)}. From the <a href="{permalink}">LR Scheduler Atlas</a>, '
+        f'<a href="{LICENSE.figures_url}">CC BY 4.0</a>.</figcaption>\n</figure>'
+    )
+    return Embed(permalink, urls, markdown, markup)
+
+
+def make(
+    folder: str,
+    fid: str,
+    title: str,
+    caption: str,
+    head: str,
+    output: Output,
+    code: str,
+    figure: Figure,
+    about: Mapping[str, Any],
+    error: float,
+    site_url: str,
+    cite: str,
+    **view: Any,
+) -> Made:
+    """Everything one figure publishes, at `<folder>/<fid>.<suffix>`. `head` names the drawing in
+    its alt text; `about` leads its JSON sidecar (what was run); `view` adds to its page block."""
+    base = f"{folder}/{fid}"
+    alt = alt_text(head, output, figure.xlabel)
+    w, h = round(figure.size[0] * PX_PER_INCH), round(figure.size[1] * PX_PER_INCH)
+    page_url = absolute(site_url, f"{folder}/index.md")
+    doc = {
+        **about,
+        "title": title,
+        "caption": caption,
+        "steps": output.rows,
+        "columns": list(output.header),
+        "torch": torch_version(),
+        "max_relative_error": error,
+        "files": {k: f"{fid}.{s}" for k, s in FILES.items()},
+        "license": LICENSE.json(),
+        "snippet": code,
+    }
+    files = {
+        f"{base}.csv": output.csv.encode(),
+        f"{base}.py": code.encode(),
+        f"{base}.json": (json.dumps(doc, indent=2) + "\n").encode(),
+    }
+    drawings = tuple((f"{base}.{t}.svg", figure, t) for t in THEMES)
+    card = FigureView(
+        fid,
+        title,
+        md_escape(alt),
+        caption,
+        code,
+        w,
+        h,
+        embed(page_url, fid, absolute(site_url, f"{folder}/"), alt, cite, w, h),
+        **view,
+    )
+    return Made(card, files, drawings)
+
+
+def highlight_script(code: str) -> str:
+    """A Reproduce script as Pygments' highlighted spans, published per page in `HIGHLIGHT` and put
+    in place when the reader opens Reproduce. In the page they were 40 % of its DOM (highlighted)
+    or of its HTML (in an attribute, which MkDocs' Markdown and search then parsed on every
+    build); an inert <script> data block is dropped by Material's instant navigation."""
+    name = f"highlight/{cache.key('pygments', cache.library_version('pygments'), code)}.html"
+    if (stored := cache.get(name)) is not None:  # a warm rebuild: highlighting was its slowest step
+        return stored.decode()
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import PythonLexer
+
+    spans = highlight(code, PythonLexer(), HtmlFormatter(nowrap=True))
+    cache.put(name, spans.encode())
+    return spans
+
+
+def highlights(views: list[FigureView]) -> bytes:
+    """A page's `HIGHLIGHT` file."""
+    return json.dumps({v.id: highlight_script(v.code) for v in views}, sort_keys=True, separators=(",", ":")).encode()
