@@ -20,7 +20,7 @@ from gen import bundle, script
 from gen.catalog import ENTRIES, FAMILIES
 from gen.data import data_index
 from gen.explore import FILE as EXPLORE_FILE
-from gen.explore import case_for, data_file, index_item, run_grid
+from gen.explore import data_file, grid_cases, index_item, run_grid
 from gen.explore import view as explore_view
 from gen.figure import HIGHLIGHT, highlight_script, highlights, md_escape
 from gen.guides import GUIDES, PITFALLS
@@ -104,7 +104,7 @@ def missing_runs(entries: tuple[Entry, ...]) -> list[Callable[[], object]]:
     runs: list[tuple[str, str | None]] = []  # (script, warns)
     shown: list[str] = []  # the Reproduce scripts
     for entry in entries:
-        grid = [case_for(entry, values) for values in entry.explore.grid()] if entry.explore else []
+        grid = [case for _, case in grid_cases(entry)]
         for case in entry.cases:
             runs.append((code := script_for(entry, case), case.warns))
             shown.append(code)

@@ -40,6 +40,16 @@ def setting_text(values: Mapping[str, Any]) -> str:
 
 def case_for(entry: Entry, values: Mapping[str, Any]) -> Case:
     """One point of the grid as a plain case: the base case's optimizer and stepping, no sweep."""
+    return _case(entry, values, grid_imports(entry))
+
+
+def grid_cases(entry: Entry) -> list[tuple[dict[str, Any], Case]]:
+    """Every point of the grid with its case, the shared imports found once for all of them."""
+    imports = grid_imports(entry)
+    return [(values, _case(entry, values, imports)) for values in entry.explore.grid()] if entry.explore else []
+
+
+def _case(entry: Entry, values: Mapping[str, Any], imports: tuple[str, ...]) -> Case:
     ex, base = entry.explore, base_case(entry)
     assert ex is not None
     return dataclasses.replace(
@@ -54,7 +64,7 @@ def case_for(entry: Entry, values: Mapping[str, Any]) -> Case:
         overlay=(),
         warns=None,
         text="",
-        imports=grid_imports(entry),
+        imports=imports,
     )
 
 
@@ -70,9 +80,9 @@ def run_grid(entry: Entry) -> list[Trace]:
     """Every combination on torch (or from the cache); a failure names the setting."""
     assert entry.explore is not None
     traces = []
-    for values in entry.explore.grid():
+    for values, case in grid_cases(entry):
         try:
-            traces.append(trace := run_case(entry, case_for(entry, values)))
+            traces.append(trace := run_case(entry, case))
             verify(trace)  # every setting checked against the twin, as every figure is
         except CatalogError as exc:
             detail = str(exc).removeprefix(f"{entry.name} case 'explore': ")
