@@ -28,7 +28,7 @@ from gen.guides.pages import guide_figure, guide_page, guide_pitfall, pitfalls_p
 from gen.guides.validate import check_guides
 from gen.library import torch_version
 from gen.math import katex_version
-from gen.model import Entry
+from gen.model import Entry, Pitfall
 from gen.pages import Card, Versions, case_figure, data_page, home_page, nav, scheduler_page, status_page
 from gen.plot import card, figure_for, thumbnail
 from gen.publish import DATA_INDEX, DEFAULT_SITE_URL
@@ -99,22 +99,28 @@ def generate(
 
 
 def missing_runs(entries: tuple[Entry, ...]) -> list[Callable[[], object]]:
-    """Every script whose output the cache lacks (the Explore grids alone are hundreds), and the
-    highlighting of every Reproduce script, for the workers to put in the cache."""
+    """Every script whose output the cache lacks (the Explore grids alone are hundreds), every
+    pitfall whose message it lacks, and the highlighting of every Reproduce script, for the
+    workers to put in the cache. This process then runs no library code: its first optimizer
+    alone would cost it torch's two-second import of its compiler."""
     runs: list[tuple[str, str | None]] = []  # (script, warns)
     shown: list[str] = []  # the Reproduce scripts
+    pitfalls: list[Pitfall] = []
     for entry in entries:
         grid = [case for _, case in grid_cases(entry)]
         for case in entry.cases:
             runs.append((code := script_for(entry, case), case.warns))
             shown.append(code)
         runs += [(script_for(entry, case), case.warns) for case in grid]
+        pitfalls += entry.pitfalls
     for guide in (*GUIDES, PITFALLS):
         runs += [(plot.code, plot.warns) for plot in guide.plots]
         shown += [plot.code for plot in guide.plots]
+        pitfalls += guide.pitfalls
     tasks = [
         functools.partial(script.run, "", code, warns) for code, warns in runs if not script.is_cached(code, warns)
     ]
+    tasks += [functools.partial(script.capture, "", p) for p in pitfalls if not script.is_captured(p)]
     return tasks + [functools.partial(highlight_script, code) for code in shown] if tasks else []
 
 

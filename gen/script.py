@@ -117,10 +117,18 @@ def text_of(exc: BaseException) -> str:
     return str(exc)
 
 
+def capture_key(pitfall: Pitfall) -> str:
+    return f"pitfall/{cache.key(pitfall.code, pitfall.expect)}.txt"
+
+
+def is_captured(pitfall: Pitfall) -> bool:
+    return cache.has(capture_key(pitfall))
+
+
 def capture(owner: str, pitfall: Pitfall) -> str:
     """The message `<Class>: <text>` of what `pitfall.expect` names, word for word; for a silent
     pitfall (no `expect`), what its code prints. Cached by code, expectation and versions."""
-    key = f"pitfall/{cache.key(pitfall.code, pitfall.expect)}.txt"
+    key = capture_key(pitfall)
     if (stored := cache.get(key)) is not None:
         return stored.decode()
     owner = f"{owner} pitfall {pitfall.id!r}"

@@ -57,6 +57,18 @@ def test_the_finer_caches_alone_give_the_same_site(site, site_cache, tmp_path):
     same_as_published(site, tmp_path / "out")
 
 
+def test_library_code_runs_in_the_workers_only(site, site_cache, tmp_path):
+    """What the cache lacks (here every pitfall's message) is run by the worker pool, never by
+    the build's own process: its first optimizer would cost it torch's import of its compiler."""
+    cache_copy = tmp_path / "cache"
+    shutil.copytree(site_cache, cache_copy, ignore=shutil.ignore_patterns("bundle", "pitfall"))
+    assert not (cache_copy / "pitfall").exists()
+    plots, cached, torch, matplotlib = rebuild(cache_copy, tmp_path / "out")
+    assert (torch, matplotlib) == ("False", "False")
+    assert any((cache_copy / "pitfall").iterdir())
+    same_as_published(site, tmp_path / "out")
+
+
 def test_any_edit_under_gen_misses(tmp_path, monkeypatch):
     copy = tmp_path / "gen"
     shutil.copytree(bundle.GEN, copy, ignore=shutil.ignore_patterns("__pycache__"))
