@@ -25,6 +25,7 @@ _gen: ModuleType | None = None  # gen.build as it was on disk when this build st
 _site = None  # gen.build.Site of this build
 _math = None  # gen.math.Renderer of this build
 _site_dir = ""
+_aliases_added: set[str] = set()  # the catalog's short links put in redirect_maps by the last on_config
 
 
 def fresh(module: str) -> ModuleType:
@@ -56,9 +57,6 @@ def on_config(config):
     _aliases_added.clear()
     _aliases_added.update(aliases)
     return config
-
-
-_aliases_added: set[str] = set()
 
 
 @event_priority(50)  # before the plugins' on_files: mkdocs-redirects looks for its targets there
