@@ -22,7 +22,7 @@ from gen.data import data_index
 from gen.explore import FILE as EXPLORE_FILE
 from gen.explore import data_file, grid_cases, index_item, run_grid
 from gen.explore import view as explore_view
-from gen.figure import HIGHLIGHT, highlight_script, highlights, md_escape
+from gen.figure import HIGHLIGHT, Made, highlight_script, highlights, md_escape
 from gen.guides import GUIDES, PITFALLS
 from gen.guides.pages import guide_figure, guide_page, guide_pitfall, pitfalls_page, scheduler_pitfall
 from gen.guides.validate import check_guides
@@ -131,6 +131,12 @@ def _generate(entries: tuple[Entry, ...], pool: Pool, site_url: str, start: floa
     drawings = Drawings(pool)
     files: dict[str, bytes] = {}
     pages, cards, every_trace, every_check, catalog_pitfalls = [], [], [], [], []
+
+    def publish(made: Made) -> None:  # a scheduler case's figure and a guide's, the same way
+        files.update(made.files)
+        for path, figure, theme in made.drawings:
+            drawings.add(path, figure, theme)
+
     for entry in entries:
         folder = f"schedulers/{entry.slug}"
         traces = [run_case(entry, case) for case in entry.cases]
@@ -139,9 +145,7 @@ def _generate(entries: tuple[Entry, ...], pool: Pool, site_url: str, start: floa
         every_check += checks
         made = [case_figure(t, c, site_url) for t, c in zip(traces, checks, strict=True)]
         for m in made:
-            files.update(m.files)
-            for path, figure, theme in m.drawings:
-                drawings.add(path, figure, theme)
+            publish(m)
         views = [m.view for m in made]
         files[f"{folder}/{HIGHLIGHT}"] = highlights(views)
         pitfalls = [scheduler_pitfall(entry, p) for p in entry.pitfalls]
@@ -167,9 +171,7 @@ def _generate(entries: tuple[Entry, ...], pool: Pool, site_url: str, start: floa
         figures = [guide_figure(guide, plot, site_url) for plot in guide.plots]
         guide_figures += figures
         for f in figures:
-            files.update(f.made.files)
-            for path, figure, theme in f.made.drawings:
-                drawings.add(path, figure, theme)
+            publish(f.made)
         folder = f"guides/{guide.slug}"
         if figures:
             files[f"{folder}/{HIGHLIGHT}"] = highlights([f.view for f in figures])
