@@ -17,7 +17,7 @@ from dataclasses import astuple, dataclass, replace
 from importlib.metadata import version
 
 from gen import bundle, script
-from gen.catalog import ENTRIES, FAMILIES
+from gen.catalog import ENTRIES, FAMILIES, LIBRARIES
 from gen.data import data_index
 from gen.explore import FILE as EXPLORE_FILE
 from gen.explore import data_file, grid_cases, index_item, run_grid
@@ -182,14 +182,19 @@ def _generate(entries: tuple[Entry, ...], pool: Pool, site_url: str, start: floa
         else:
             gathered += pitfalls
             files[f"{folder}/index.md"] = guide_page(guide, figures, pitfalls, catalog).encode()
-    files["index.md"] = home_page(FAMILIES, cards, (*GUIDES, PITFALLS)).encode()
+    files["index.md"] = home_page(LIBRARIES, FAMILIES, cards, (*GUIDES, PITFALLS)).encode()
     guide_nav = [(g.title, f"guides/{g.slug}/index.md") for g in (*GUIDES, PITFALLS)]
-    files["SUMMARY.md"] = nav(FAMILIES, entries, SITE_PAGES, guide_nav).encode()
+    files["SUMMARY.md"] = nav(LIBRARIES, FAMILIES, entries, SITE_PAGES, guide_nav).encode()
     files["data/index.md"] = data_page(every_trace, guide_figures).encode()
     explore = [index_item(e, site_url) for e in entries]
     files[DATA_INDEX] = data_index(every_trace, site_url, explore, [f.item(site_url) for f in guide_figures]).encode()
     versions = Versions(
-        torch_version(), platform.python_version(), version("matplotlib"), katex_version(), version("mkdocs-material")
+        torch_version(),
+        version("transformers"),
+        platform.python_version(),
+        version("matplotlib"),
+        katex_version(),
+        version("mkdocs-material"),
     )
     files["status.md"] = status_page(versions, every_check, len(entries)).encode()
     worst = max(c.error for c in every_check)

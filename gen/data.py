@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from gen.cache import library_version
 from gen.library import torch_version
 from gen.model import Sched, Trace, jsonable
 from gen.publish import FILES, LICENSE, absolute, case_file, page
@@ -23,6 +24,8 @@ def about(trace: Trace) -> dict[str, Any]:
             "param_groups": [{"lr": lr} for lr in case.optim.lrs],
         },
     }
+    if entry.library != "torch":  # the sidecar names torch's version for every figure
+        doc[entry.library] = library_version(entry.library)
     if case.vary is not None:
         doc["sweep"] = {
             "argument": case.vary,

@@ -156,6 +156,7 @@ def data_file(entry: Entry, traces: Sequence[Trace]) -> str:
     doc = {
         "scheduler": f"{entry.module}.{entry.name}",
         "torch": torch_version(),
+        "needs": "torch alone" if entry.library == "torch" else f"torch and {entry.library}",
         "license": LICENSE.json(),
         "steps": traces[0].case.steps,
         "unit": "epochs" if entry.metric else "steps",

@@ -18,6 +18,12 @@ def torch_version() -> str:
     return library_version("torch").split("+")[0]
 
 
+def release(module: str) -> str:
+    """The library a schedule's module belongs to, as pages name it: `torch 2.13.0`, `transformers 5.23.0`."""
+    name = module.split(".")[0]
+    return f"torch {torch_version()}" if name == "torch" else f"{name} {library_version(name)}"
+
+
 def scheduler_class(name: str, module: str = SCHEDULERS) -> type:
     return getattr(importlib.import_module(module), name)
 

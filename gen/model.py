@@ -227,15 +227,21 @@ class Entry:
     pitfalls: tuple[Pitfall, ...] = ()
     extra: str = ""  # Markdown section(s) after the plots
     explore: Explore | None = None  # the page's interactive panel; every entry has one
+    trainer: str = ""  # transformers: the `lr_scheduler_type` a Trainer user writes for this schedule
 
     @property
     def slug(self) -> str:
         return slug(self.name)
 
+    @property
+    def library(self) -> str:
+        """The distribution the schedule comes from: torch, transformers or timm."""
+        return self.module.split(".")[0]
+
 
 def slug(name: str) -> str:
-    """CosineAnnealingLR -> cosine-annealing-lr; ReduceLROnPlateau -> reduce-lr-on-plateau."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "-", name).lower()
+    """CosineAnnealingLR -> cosine-annealing-lr; get_wsd_schedule -> get-wsd-schedule."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "-", name).lower().replace("_", "-")
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,11 @@ import jinja2
 from gen.data import about
 from gen.explore import ExploreView
 from gen.figure import FigureView, Made, make
-from gen.library import parameters, torch_version
+from gen.library import parameters, release, torch_version
 from gen.model import Case, Entry, Trace
 from gen.plot import figure_for
 from gen.publish import LICENSE, case_file, folder, page
-from gen.reproduce import FLAT, scheduler_call, source
+from gen.reproduce import FLAT, call, scheduler_call, source
 from gen.verify import Check, sentence
 
 ENV = jinja2.Environment(
@@ -103,6 +103,56 @@ def signature_views(entry: Entry) -> tuple[str, list[ArgView]]:
     return text, args
 
 
+# What transformers.get_scheduler hands on for each lr_scheduler_type (its own branches): the two
+# step counts, by keyword, and the rest from `scheduler_specific_kwargs` (`False`: dropped silently).
+TRAINER_PASSES = {
+    "constant": ((), False),
+    "constant_with_warmup": (("num_warmup_steps",), False),
+    "inverse_sqrt": (("num_warmup_steps",), True),
+    "reduce_lr_on_plateau": ((), True),
+    "greedy": ((), True),
+}
+STEP_COUNTS = ("num_warmup_steps", "num_training_steps")
+
+
+@dataclass(frozen=True)
+class TrainerView:
+    """How a Trainer user gets the page's first case: the arguments and the get_scheduler call."""
+
+    name: str
+    warmup: int | None
+    training: int | None
+    arguments: str  # TrainingArguments(...), the schedule's part
+    call: str  # get_scheduler(...), as Trainer makes it
+
+
+def trainer_view(entry: Entry) -> TrainerView | None:
+    if not entry.trainer:
+        return None
+    args = dict(entry.cases[0].args)
+    counts, rest = TRAINER_PASSES.get(entry.trainer, (STEP_COUNTS, True))
+    kwargs = {k: v for k, v in args.items() if k not in STEP_COUNTS} if rest else {}
+    warmup, training = args.get("num_warmup_steps"), args.get("num_training_steps")
+    # A metric-driven schedule is stepped once per evaluation; the others once per update.
+    train: dict[str, Any] = {"output_dir": "out"}
+    train |= {"eval_strategy": "steps", "eval_steps": 100} if entry.metric else {"max_steps": training or 100}
+    if warmup:
+        train["warmup_steps"] = warmup
+    train["lr_scheduler_type"] = entry.trainer
+    if kwargs:
+        train["lr_scheduler_kwargs"] = kwargs
+    passed = {k: args[k] for k in counts if k in args}
+    if kwargs:
+        passed["scheduler_specific_kwargs"] = kwargs
+    return TrainerView(
+        entry.trainer,
+        warmup,
+        training,
+        call("TrainingArguments", train, first=None),
+        call("get_scheduler", passed, first=f"{entry.trainer!r}, optimizer"),
+    )
+
+
 def scheduler_page(
     entry: Entry,
     figures: Sequence[FigureView],
@@ -119,10 +169,11 @@ def scheduler_page(
         args=args,
         figures=figures,
         verification=sentence(
-            Check(max(c.error for c in checks), sum(c.steps for c in checks)), f"torch {torch_version()}", len(checks)
+            Check(max(c.error for c in checks), sum(c.steps for c in checks)), release(entry.module), len(checks)
         ),
         pitfalls=pitfalls,
-        torch=torch_version(),
+        library=release(entry.module),
+        trainer=trainer_view(entry),
         explore=explore,
     )
 
@@ -137,11 +188,30 @@ class Card:
     height: int
 
 
-def home_page(families: Sequence[tuple[str, str]], cards: Sequence[Card], guides: Sequence[object] = ()) -> str:
-    grouped = [(f, title, [c for c in cards if c.entry.family == f]) for f, title in families]
+def by_library(
+    libraries: Sequence[tuple[str, str]], families: Sequence[tuple[str, str]], items: Sequence[Any], entry: Any
+) -> list[tuple[str, list[tuple[str, list[Any]]]]]:
+    """(library title, [(family title, items)]) in catalog order; `entry(item)` is the item's Entry."""
+    out = []
+    for lib, lib_title in libraries:
+        groups = [
+            (title, [i for i in items if entry(i).family == f and entry(i).library == lib]) for f, title in families
+        ]
+        if groups := [g for g in groups if g[1]]:
+            out.append((lib_title, groups))
+    return out
+
+
+def home_page(
+    libraries: Sequence[tuple[str, str]],
+    families: Sequence[tuple[str, str]],
+    cards: Sequence[Card],
+    guides: Sequence[object] = (),
+) -> str:
     first = cards[0].entry
     return ENV.get_template("home.md.j2").render(
-        families=[g for g in grouped if g[2]],
+        libraries=by_library(libraries, families, cards, lambda c: c.entry),
+        versions={lib: release(lib) for lib, _ in libraries},
         guides=guides,
         torch=torch_version(),
         image=f"{folder(first)}/card.png",
@@ -149,18 +219,19 @@ def home_page(families: Sequence[tuple[str, str]], cards: Sequence[Card], guides
 
 
 def nav(
+    libraries: Sequence[tuple[str, str]],
     families: Sequence[tuple[str, str]],
     entries: Sequence[Entry],
     extra: Sequence[tuple[str, str]] = (),
     guides: Sequence[tuple[str, str]] = (),
 ) -> str:
-    """A literate-nav SUMMARY.md: home, schedulers by family, the guides, then the utility pages."""
+    """A literate-nav SUMMARY.md: home, schedulers by library and family, the guides, then the utility pages."""
     lines = ["* [Home](index.md)", "* Schedulers"]
-    for family, title in families:
-        members = [e for e in entries if e.family == family]
-        if members:
-            lines.append(f"    * {title}")
-            lines += [f"        * [{e.name}](schedulers/{e.slug}/index.md)" for e in members]
+    for lib_title, groups in by_library(libraries, families, entries, lambda e: e):
+        lines.append(f"    * {lib_title}")
+        for title, members in groups:
+            lines.append(f"        * {title}")
+            lines += [f"            * [{e.name}](schedulers/{e.slug}/index.md)" for e in members]
     if guides:
         lines.append("* Guides")
         lines += [f"    * [{title}]({path})" for title, path in guides]
@@ -197,6 +268,7 @@ def data_page(traces: Sequence[Trace], guides: Sequence[Any] = ()) -> str:
 @dataclass(frozen=True)
 class Versions:
     torch: str
+    transformers: str
     python: str
     matplotlib: str
     katex: str

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from gen import metric
-from gen.library import SCHEDULERS, parameters, torch_version
+from gen.library import SCHEDULERS, parameters, release, torch_version
 from gen.model import Case, Code, Entry, Optim, Sched
 
 WIDTH = 88
@@ -111,6 +111,13 @@ def columns(entry: Entry, case: Case) -> list[str]:
     return names + (["metric"] if entry.metric else [])
 
 
+def needs(entry: Entry) -> str:
+    """What a script needs installed, and the versions the atlas ran."""
+    if entry.library == "torch":
+        return f"Needs only torch (the atlas used {torch_version()})."
+    return f"Needs torch and {entry.library} (the atlas used torch {torch_version()} and {release(entry.module)})."
+
+
 def script(entry: Entry, case: Case) -> str:
     """A self-contained script: `python <case>.py` prints exactly the published CSV."""
     plan = case.plan(entry.name)
@@ -120,7 +127,7 @@ def script(entry: Entry, case: Case) -> str:
     lines = [
         f'"""Reproduce "{case.title}" ({entry.name}) from the LR Scheduler Atlas.',
         "",
-        f"Needs only torch (the atlas used {torch_version()}). Prints the figure's data as CSV.",
+        needs(entry) + " Prints the figure's data as CSV.",
         '"""',
         "",
     ]

@@ -256,6 +256,195 @@ def sequential(s: Setting) -> Curve:
     return Curve(tuple(lrs))
 
 
+# Hugging Face transformers: each schedule is LambdaLR with a factor of the step (W warm-up steps,
+# N training steps), except GreedyLR, which reacts to the metric.
+
+
+def ramp(t: int, warmup: int) -> float:
+    """The linear warm-up every transformers schedule shares: 0 at step 0, 1 at step W."""
+    return t / max(1, warmup)
+
+
+def default_lr(s: Setting) -> float:
+    """`optimizer.defaults["lr"]`, which transformers reads for absolute rates: the `lr` given to the
+    optimizer (the only group's rate in the atlas's single-group cases)."""
+    return s.optim.args.get("lr", s.optim.lrs[0])
+
+
+def factor(s: Setting, rate: Callable[[int], float]) -> Curve:
+    return closed(s, lambda b, t: b * rate(t))
+
+
+def hf_constant(s: Setting) -> Curve:
+    return factor(s, lambda t: 1.0)
+
+
+def hf_constant_warmup(s: Setting) -> Curve:
+    w = s.args["num_warmup_steps"]
+    return factor(s, lambda t: ramp(t, w) if t < w else 1.0)
+
+
+def hf_progress(s: Setting, t: int) -> float:
+    """The fraction of the decay done at step t: 0 at the end of warm-up, 1 at step N."""
+    w, n = s.args["num_warmup_steps"], s.args["num_training_steps"]
+    return (t - w) / max(1, n - w)
+
+
+def hf_linear(s: Setting) -> Curve:
+    w = s.args["num_warmup_steps"]
+    return factor(s, lambda t: ramp(t, w) if t < w else max(0.0, 1 - hf_progress(s, t)))
+
+
+def hf_cosine(s: Setting) -> Curve:
+    w, cycles = s.args["num_warmup_steps"], s.args.get("num_cycles", 0.5)
+    wave = lambda t: max(0.0, (1 + math.cos(2 * math.pi * cycles * hf_progress(s, t))) / 2)  # noqa: E731
+    return factor(s, lambda t: ramp(t, w) if t < w else wave(t))
+
+
+def hf_hard_restarts(s: Setting) -> Curve:
+    w, cycles = s.args["num_warmup_steps"], s.args.get("num_cycles", 1)
+
+    def rate(t: int) -> float:
+        if t < w:
+            return ramp(t, w)
+        p = hf_progress(s, t)
+        if p >= 1:
+            return 0.0
+        return (1 + math.cos(math.pi * math.modf(cycles * p)[0])) / 2
+
+    return factor(s, rate)
+
+
+def hf_polynomial(s: Setting) -> Curve:
+    w, n = s.args["num_warmup_steps"], s.args["num_training_steps"]
+    end, power, lr0 = s.args.get("lr_end", 1e-7), s.args.get("power", 1.0), default_lr(s)
+
+    def rate(t: int) -> float:
+        if t < w:
+            return ramp(t, w)
+        left = 1 - (t - w) / (n - w) if t <= n else 0.0
+        return ((lr0 - end) * left**power + end) / lr0
+
+    return factor(s, rate)
+
+
+def hf_inverse_sqrt(s: Setting) -> Curve:
+    w = s.args["num_warmup_steps"]
+    tau = s.args.get("timescale") or w or 10_000
+    return factor(s, lambda t: ramp(t, w) if t < w else math.sqrt(tau / (t - w + tau)))
+
+
+def hf_floor(s: Setting) -> float:
+    """min_lr_rate, or min_lr as a fraction of the optimizer's lr."""
+    a = s.args
+    return a["min_lr_rate"] if a.get("min_lr_rate") is not None else a["min_lr"] / default_lr(s)
+
+
+def hf_cosine_min_lr(s: Setting) -> Curve:
+    w, cycles, m = s.args["num_warmup_steps"], s.args.get("num_cycles", 0.5), hf_floor(s)
+    wave = lambda t: m + (1 - m) * (1 + math.cos(2 * math.pi * cycles * hf_progress(s, t))) / 2  # noqa: E731
+    return factor(s, lambda t: ramp(t, w) if t < w else max(0.0, wave(t)))
+
+
+def hf_cosine_min_lr_rate(s: Setting) -> Curve:
+    """The `_lr_rate` variant counts one step ahead: warm-up reaches 1 at step W-1, not W."""
+    w, n = s.args["num_warmup_steps"], s.args["num_training_steps"]
+    cycles, m, start = s.args.get("num_cycles", 0.5), hf_floor(s), s.args.get("warmup_lr_rate")
+
+    def rate(t: int) -> float:
+        if t < w:
+            return (t + 1) / max(1, w) if start is None else start + (1 - start) * t / max(1, w - 1)
+        p = (t - w + 1) / max(1, n - w)
+        return max(0.0, m + (1 - m) * (1 + math.cos(2 * math.pi * cycles * p)) / 2)
+
+    return factor(s, rate)
+
+
+SHAPES: dict[str, Callable[[float], float]] = {  # WSD's phases: 0 -> 1 as progress goes 0 -> 1
+    "linear": lambda p: p,
+    "cosine": lambda p: (1 - math.cos(math.pi * p)) / 2,
+    "1-sqrt": lambda p: 1 - math.sqrt(1 - p),
+}
+
+
+def hf_wsd(s: Setting) -> Curve:
+    a = s.args
+    w, d, m = a["num_warmup_steps"], a["num_decay_steps"], a.get("min_lr_ratio", 0)
+    stable = a["num_stable_steps"] if a.get("num_stable_steps") is not None else a["num_training_steps"] - w - d
+    up, kind, cycles = SHAPES[a.get("warmup_type", "linear")], a.get("decay_type", "cosine"), a.get("num_cycles", 0.5)
+
+    def down(p: float) -> float:  # 1 -> 0; the cosine decay takes num_cycles like the cosine schedule
+        if kind == "cosine":
+            return (1 + math.cos(2 * math.pi * cycles * p)) / 2
+        return 1 - p if kind == "linear" else 1 - math.sqrt(p)
+
+    def rate(t: int) -> float:
+        if t < w:
+            return max(0.0, m + (1 - m) * up(t / max(1, w)))
+        if t < w + stable:
+            return 1.0
+        if t < w + stable + d:
+            return max(0.0, m + (1 - m) * down((t - w - stable) / max(1, d)))
+        return m
+
+    return factor(s, rate)
+
+
+def hf_greedy(s: Setting) -> Curve:
+    """GreedyLR's rule replayed on the recorded metric: patience good steps in a row divide the rate
+    by `factor`, patience bad ones multiply it; a wait follows each change; long at the floor resets."""
+    a = s.args
+    fac, patience, threshold = a.get("factor", 0.95), a.get("patience", 10), a.get("threshold", 1e-6)
+    rel, cooldown, warmup, eps = (
+        a.get("threshold_mode", "abs") == "rel",
+        a.get("cooldown", 0),
+        a.get("warmup", 0),
+        a.get("eps", 1e-8),
+    )
+    sign = 1 if a.get("mode", "min") == "min" else -1
+    n = len(s.base_lrs)
+    lows, highs = per_group(a.get("min_lr", 1e-3), n), per_group(a.get("max_lr", 1.0), n)
+    window, reset_after = a.get("window_size", 50), a.get("reset_start", 500)
+    assert s.metric is not None, "GreedyLR's twin needs the metric"
+
+    def better(x: float, best: float) -> bool:
+        edge = best * (1 - sign * threshold) if rel else best - sign * threshold
+        return sign * x < sign * edge
+
+    rates, best, good, bad, cool, wait, left = list(s.base_lrs), sign * math.inf, 0, 0, 0, 0, reset_after
+    seen: list[float] = []
+    out: list[list[float]] = [[] for _ in rates]
+    for value in s.metric[: s.steps]:
+        for i, r in enumerate(rates):
+            out[i].append(r)
+        if a.get("smooth", False):
+            seen = [*seen, value][-window:]
+            value = sum(seen) / len(seen)
+        if cool > 0:
+            cool, good, bad = cool - 1, 0, 0
+        elif wait > 0:
+            wait, good, bad = wait - 1, 0, 0
+        else:
+            if better(value, best):
+                best, good, bad = value, good + 1, 0
+            else:
+                good, bad = 0, bad + 1
+            if good > patience:
+                rates = [min(r / fac, h) if min(r / fac, h) - r > eps else r for r, h in zip(rates, highs, strict=True)]
+                wait, good, left = warmup, 0, reset_after
+            elif bad > patience:
+                rates = [
+                    max(r * fac, lo) if r - max(r * fac, lo) > eps else r for r, lo in zip(rates, lows, strict=True)
+                ]
+                cool, bad = cooldown, 0
+                if all(r <= lo for r, lo in zip(rates, lows, strict=True)):
+                    left -= 1
+                    if left <= 0:
+                        # Back to the start; the cooldown set above still runs, as in GreedyLR.
+                        rates, best, good, wait, left, seen = list(s.base_lrs), sign * math.inf, 0, 0, reset_after, []
+    return Curve(tuple(tuple(v) for v in out))
+
+
 TWINS: dict[str, Callable[[Setting], Curve]] = {
     "LambdaLR": lambda_lr,
     "MultiplicativeLR": multiplicative,
@@ -273,6 +462,17 @@ TWINS: dict[str, Callable[[Setting], Curve]] = {
     "SequentialLR": sequential,
     "ChainedScheduler": chained,
     "SWALR": swa,
+    "get_constant_schedule": hf_constant,
+    "get_constant_schedule_with_warmup": hf_constant_warmup,
+    "get_linear_schedule_with_warmup": hf_linear,
+    "get_cosine_schedule_with_warmup": hf_cosine,
+    "get_cosine_with_hard_restarts_schedule_with_warmup": hf_hard_restarts,
+    "get_polynomial_decay_schedule_with_warmup": hf_polynomial,
+    "get_inverse_sqrt_schedule": hf_inverse_sqrt,
+    "get_cosine_with_min_lr_schedule_with_warmup": hf_cosine_min_lr,
+    "get_cosine_with_min_lr_schedule_with_warmup_lr_rate": hf_cosine_min_lr_rate,
+    "get_wsd_schedule": hf_wsd,
+    "GreedyLR": hf_greedy,
 }
 
 

@@ -14,11 +14,11 @@ from typing import Any
 
 from gen import cache
 from gen.cache import library_version
-from gen.library import scheduler_class
+from gen.library import release, scheduler_class
 from gen.model import Case, CatalogError, Code, Entry, Sched, jsonable
 from gen.twins import TWINS
 
-SECTIONS = ("signature", "formula", "plots", "explore", "pitfalls")  # the scheduler page's own headings
+SECTIONS = ("signature", "trainer", "formula", "plots", "explore", "pitfalls")  # the scheduler page's own headings
 
 # Names torch's annotations use only under TYPE_CHECKING.
 _HINT_NAMES = {"Callable": Callable, "Iterable": Iterable, "Sequence": Sequence}
@@ -33,7 +33,8 @@ def signature(name: str, module: str) -> inspect.Signature:
 def hints(name: str, module: str) -> dict[str, Any]:
     from torch.optim import Optimizer  # swa_utils names it only under TYPE_CHECKING
 
-    init = scheduler_class(name, module).__init__
+    made = scheduler_class(name, module)
+    init = made.__init__ if isinstance(made, type) else made  # transformers' schedules are functions
     return typing.get_type_hints(init, localns={**_HINT_NAMES, "Optimizer": Optimizer})
 
 
@@ -103,10 +104,12 @@ def check_entry(entry: Entry, families: Iterable[str]) -> None:
         raise CatalogError(f"{name}: unknown scheduler; expected a class in {entry.module}") from None
     if entry.family not in families:
         raise CatalogError(f"{name}: field 'family' is {entry.family!r}; expected one of {', '.join(families)}")
+    if entry.trainer:
+        check_trainer(entry)
     documented = [a.name for a in entry.args]
     if documented != list(sig.parameters):
         raise CatalogError(
-            f"{name}: field 'args' documents {documented}; expected torch {_torch()}'s signature "
+            f"{name}: field 'args' documents {documented}; expected {release(entry.module)}'s signature "
             f"{list(sig.parameters)}, in that order"
         )
     if not callable(entry.twin):
@@ -147,6 +150,26 @@ def check_entry(entry: Entry, families: Iterable[str]) -> None:
             )
         taken.add(pitfall.id)
     check_explore(entry)
+
+
+# transformers' functions that only pass **kwargs on to a class: the class's page is theirs.
+FORWARDS = {"get_greedy_schedule": "GreedyLR", "get_reduce_on_plateau_schedule": "ReduceLROnPlateau"}
+
+
+def check_trainer(entry: Entry) -> None:
+    """The `lr_scheduler_type` a page tells Trainer users to write must be the one that builds it."""
+    from transformers.optimization import TYPE_TO_SCHEDULER_FUNCTION, SchedulerType
+
+    owner = f"{entry.name}: field 'trainer' is {entry.trainer!r}"
+    try:
+        kind = SchedulerType(entry.trainer)
+    except ValueError:
+        names = ", ".join(t.value for t in SchedulerType)
+        raise CatalogError(f"{owner}; expected one of transformers' lr_scheduler_type names: {names}") from None
+    made_by = TYPE_TO_SCHEDULER_FUNCTION[kind].__name__
+    built = FORWARDS.get(made_by, made_by)
+    if built != entry.name:
+        raise CatalogError(f"{owner}, which builds {built}; expected the type that builds {entry.name}")
 
 
 MAX_SETTINGS = 64  # each is a torch run at build time and a curve in the page's data file

@@ -163,7 +163,7 @@
       h("p", {}, "Constructor call:"),
       h("pre", {}, call),
       h("div", { class: "atlas-x-actions" }, copy("Copy call", callText), copy("Copy script", scriptText)),
-      h("details", {}, h("summary", {}, "Full script: prints this curve as CSV with torch alone"), h("pre", {}, script)));
+      h("details", {}, h("summary", {}, `Full script: prints this curve as CSV with ${data.needs}`), h("pre", {}, script)));
     details.append(body);
 
     pinBtn.addEventListener("click", () => {

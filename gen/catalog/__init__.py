@@ -1,6 +1,6 @@
 """One entry per scheduler, grouped in a module per family. The order here is the site's order."""
 
-from gen.catalog import annealing, averaging, composition, custom, cyclic, plateau, smooth, step
+from gen.catalog import annealing, averaging, composition, custom, cyclic, plateau, smooth, step, transformers
 from gen.model import Entry
 
 FAMILIES: tuple[tuple[str, str], ...] = (
@@ -12,7 +12,16 @@ FAMILIES: tuple[tuple[str, str], ...] = (
     ("composition", "Composition"),
     ("custom", "Custom functions"),
     ("averaging", "Averaging"),
+    ("hf-decay", "Warm-up, then decay"),
+    ("hf-constant", "Constant"),
+    ("hf-metric", "Metric-driven"),
 )
 
-MODULES = (step, smooth, annealing, cyclic, plateau, composition, custom, averaging)
+# The gallery's and the nav's top level: every entry's library (Entry.library), with its heading.
+LIBRARIES: tuple[tuple[str, str], ...] = (
+    ("torch", "torch.optim.lr_scheduler"),
+    ("transformers", "Hugging Face transformers"),
+)
+
+MODULES = (step, smooth, annealing, cyclic, plateau, composition, custom, averaging, transformers)
 ENTRIES: tuple[Entry, ...] = tuple(e for m in MODULES for e in m.ENTRIES)

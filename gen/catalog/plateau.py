@@ -7,6 +7,7 @@ BASE = {"factor": 0.5, "patience": 5}
 
 PLATEAU = Entry(
     name="ReduceLROnPlateau",
+    trainer="reduce_lr_on_plateau",  # transformers' get_scheduler gives this very class
     family="metric",
     summary="Cuts the rate by a factor when a validation metric stops improving.",
     about="""

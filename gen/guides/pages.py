@@ -10,7 +10,7 @@ from typing import Any
 from gen import script
 from gen.figure import FigureView, Made, Small, label, make, md_escape, short
 from gen.guides.model import Guide, Plot
-from gen.library import torch_version
+from gen.library import release, torch_version
 from gen.model import CatalogError, Entry, Pitfall
 from gen.pages import ENV
 from gen.plot import Figure, Series
@@ -42,6 +42,7 @@ class PitfallView:
     anchor: str = ""  # its id on the pitfalls page (a scheduler's: `<slug>-<id>`, unique there)
     see_title: str = ""  # what `pitfall.see` links to, in words
     also: tuple[Also, ...] = ()  # the same pitfall elsewhere, merged into this one on the pitfalls page
+    library: str = ""  # who gave the message, `transformers 5.23.0`; empty: torch, like every guide's
 
     def place(self) -> Also:
         return Also(self.name, self.title, self.pitfall.see or f"{self.page}#{self.pitfall.id}", self.anchor)
@@ -50,7 +51,10 @@ class PitfallView:
 def scheduler_pitfall(entry: Entry, pitfall: Pitfall) -> PitfallView:
     message = script.capture(entry.name, pitfall)
     page = f"schedulers/{entry.slug}/index.md"
-    return PitfallView(pitfall, message, page, f"{entry.name} page", entry.name, f"{entry.slug}-{pitfall.id}")
+    library = "" if entry.library == "torch" else release(entry.module)
+    return PitfallView(
+        pitfall, message, page, f"{entry.name} page", entry.name, f"{entry.slug}-{pitfall.id}", library=library
+    )
 
 
 def guide_pitfall(guide: Guide, pitfall: Pitfall) -> PitfallView:
@@ -225,6 +229,7 @@ def guide_page(
         pitfalls={v.pitfall.id: v for v in pitfalls},
         catalog=catalog,
         torch=torch_version(),
+        library=f"torch {torch_version()}",
         license=LICENSE,
         **guide.extra,
     )
