@@ -38,6 +38,9 @@ setup: $(VENV)/.installed node_modules/.installed
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --progress-bar on -c constraints.txt -e '.[test]'
+	# timm without its dependencies: they are all installed above except torchvision, whose only
+	# build for torch 2.13.0 is a CUDA one that cannot import here; timm.scheduler needs torch alone.
+	$(PY) -m pip install --progress-bar on --no-deps -c constraints.txt timm
 	touch $@
 
 # KaTeX renders the math at build time; installed from npm, never copied into the repository.

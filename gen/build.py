@@ -191,6 +191,7 @@ def _generate(entries: tuple[Entry, ...], pool: Pool, site_url: str, start: floa
     versions = Versions(
         torch_version(),
         version("transformers"),
+        version("timm"),
         platform.python_version(),
         version("matplotlib"),
         katex_version(),

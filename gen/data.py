@@ -37,7 +37,12 @@ def about(trace: Trace) -> dict[str, Any]:
             for p in case.plan(entry.name)
             if p.overlay
         ]
-    if case.iters:
+    if case.iters and entry.library == "timm":
+        doc["stepping"] = {
+            "calls": ["scheduler.step_update(num_updates)", "scheduler.step(epoch + 1)"],
+            "iters": case.iters,
+        }
+    elif case.iters:
         doc["stepping"] = {"call": "scheduler.step(epoch + i / iters)", "iters": case.iters}
     if case.before:
         doc["before"] = {**jsonable(case.before), "handover": case.handover}

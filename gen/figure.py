@@ -66,6 +66,7 @@ class FigureView:
     embed: Embed
     text: str = ""  # Markdown under the figure
     check: str = ""  # the sentence stating this figure's own check, where the page has no common one
+    library: str = ""  # who ran it, where not the page's library: `torch 2.13.0 and timm 1.0.31`
     warnings: tuple[str, ...] = ()  # what the library warned while the script ran, word for word
     multiples: tuple[Small, ...] = ()
     log: bool = False

@@ -7,7 +7,7 @@ import importlib
 import inspect
 import json
 
-from gen import cache
+from gen import cache, timm_import
 from gen.cache import library_version
 
 SCHEDULERS = "torch.optim.lr_scheduler"
@@ -24,7 +24,17 @@ def release(module: str) -> str:
     return f"torch {torch_version()}" if name == "torch" else f"{name} {library_version(name)}"
 
 
+def releases(code: str) -> str:
+    """The libraries a script imports, as pages name them: `torch 2.13.0 and timm 1.0.31`."""
+    found = [f"torch {torch_version()}"] + [
+        release(name) for name in ("transformers", "timm") if f"from {name}" in code or f"import {name}" in code
+    ]
+    return found[0] if len(found) == 1 else ", ".join(found[:-1]) + " and " + found[-1]
+
+
 def scheduler_class(name: str, module: str = SCHEDULERS) -> type:
+    if module.split(".")[0] == "timm":
+        timm_import.ensure()
     return getattr(importlib.import_module(module), name)
 
 

@@ -41,17 +41,22 @@ def head(trace: Trace) -> str:
     text = scheduler_call(entry.name, case.args, width=FLAT, module=entry.module)
     if case.vary:
         text += f" with {case.vary} = {', '.join(repr(v) for v in case.values)}"
-    return text + setting(case, code=False) + f", optimizer {case.optim.name}"
+    return text + setting(case, code=False, library=entry.library) + f", optimizer {case.optim.name}"
 
 
-def setting(case: Case, code: bool) -> str:
-    """What the case adds to a plain run: handover, fractional stepping, overlays."""
+def setting(case: Case, code: bool, library: str = "torch") -> str:
+    """What the case adds to a plain run: handover, stepping per batch, overlays."""
     q = "`" if code else ""
     out = ""
     if case.before:
         first = scheduler_call(case.before.name, case.before.args, width=FLAT)
         out += f" from step {case.handover}, after {q}{first}{q} until then"
-    if case.iters:
+    if case.iters and library == "timm":
+        out += (
+            f", stepped with {q}scheduler.step_update(num_updates){q} after every batch and "
+            f"{q}scheduler.step(epoch + 1){q} after every epoch of {case.iters} batches"
+        )
+    elif case.iters:
         out += f", stepped with {q}scheduler.step(epoch + i / {case.iters}){q} after each of {case.iters} batches per epoch"
     if case.overlay:
         others = [f"{q}{scheduler_call(s.name, s.args, width=FLAT)}{q}" for s in case.overlay]
@@ -66,7 +71,7 @@ def caption(trace: Trace) -> str:
         text += f" for `{case.vary}` in {', '.join(f'`{source(v, width=FLAT)}`' for v in case.values)}"
         if case.derive:
             text += " (other arguments follow it, see the script)"
-    text += setting(case, code=True)
+    text += setting(case, code=True, library=entry.library)
     opt = ", ".join([*(f"lr={lr!r}" for lr in case.optim.lrs[:1]), *(f"{k}={v!r}" for k, v in case.optim.args.items())])
     groups = (
         f", {len(case.optim.lrs)} groups with lr {', '.join(map(repr, case.optim.lrs))}"
@@ -269,6 +274,7 @@ def data_page(traces: Sequence[Trace], guides: Sequence[Any] = ()) -> str:
 class Versions:
     torch: str
     transformers: str
+    timm: str
     python: str
     matplotlib: str
     katex: str

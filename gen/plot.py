@@ -11,7 +11,7 @@ import json
 import pickle
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -105,16 +105,24 @@ def figure_for(trace: Trace, title: str) -> Figure:
 def marks_for(trace: Trace) -> tuple[tuple[float, str, int | None], ...]:
     """Milestones, restarts, peaks: labelled for one run; for a sweep, each run's in its colour.
 
-    A case stepped by fractional epochs draws batches: an epoch's mark moves to batch
-    `epoch * iters + 1`, since the documented loop passes batch i's epoch to the step() that
-    sets the rate of batch i + 1."""
+    A case stepped per batch draws batches, and a mark counted in epochs moves to its batch:
+    torch's fractional epochs to `epoch * iters + 1`, since the documented loop passes batch i's
+    epoch to the step() that sets the rate of batch i + 1; timm's `step(epoch)` at the end of the
+    epoch before to `epoch * iters`. A timm scheduler with `t_in_epochs=False` counts batches."""
     entry, case = trace.entry, trace.case
     if entry.marks is None:
         return ()
-    at = (lambda x: x * case.iters + 1) if case.iters else (lambda x: x)
+
+    def at(x: float, args: Mapping[str, Any]) -> float:
+        if not case.iters or not args.get("t_in_epochs", True):
+            return x
+        return x * case.iters + (0 if entry.library == "timm" else 1)
+
     if case.vary is None:
-        return tuple((at(x), label, None) for x, label in entry.marks(case.args) if at(x) < case.steps)
-    per_run = [{at(x) for x, _ in entry.marks(args) if at(x) < case.steps} for _, args in case.runs()]
+        spots = [(at(x, case.args), label) for x, label in entry.marks(case.args)]
+        return tuple((x, label, None) for x, label in spots if x < case.steps)
+    per_run = [{at(x, args) for x, _ in entry.marks(args)} for _, args in case.runs()]
+    per_run = [{x for x in xs if x < case.steps} for xs in per_run]
     shared = set.intersection(*per_run)  # the same for every run: one neutral line
     own = {(x, i) for i, xs in enumerate(per_run) for x in xs - shared}
     return tuple(sorted((x, "", None) for x in shared)) + tuple((x, "", i) for x, i in sorted(own))

@@ -186,6 +186,15 @@ def script(entry: Entry, case: Case) -> str:
             '        columns["metric"].append(loss)',
             "        scheduler.step(loss)",
         ]
+    elif entry.library == "timm":  # timm's own protocol, as its train.py steps it
+        if case.iters:
+            lines += [
+                "        scheduler.step_update(num_updates=step + 1)  # after every batch",
+                "        if (step + 1) % ITERS == 0:",
+                "            scheduler.step((step + 1) // ITERS)  # after every epoch, with the next epoch",
+            ]
+        else:
+            lines.append("        scheduler.step(step + 1)  # after every epoch, with the next epoch")
     else:
         branches = []
         if case.before:

@@ -15,7 +15,7 @@ import traceback
 import warnings
 from dataclasses import dataclass
 
-from gen import cache
+from gen import cache, timm_import
 from gen.model import CatalogError, Pitfall
 
 
@@ -49,6 +49,8 @@ def execute(owner: str, code: str) -> tuple[str, Failure | None, list[warnings.W
     """Its stdout, where it raised, what it warned."""
     out, failure = io.StringIO(), None
     name = f"<{owner}>"
+    if "timm" in code:
+        timm_import.ensure()  # only where `import timm` fails here (see gen/timm_import.py)
     with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out):
         warnings.simplefilter("always")
         try:

@@ -8,7 +8,7 @@ it with the torch trace.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from gen.model import Code, Curve, Sched, Setting
@@ -445,6 +445,128 @@ def hf_greedy(s: Setting) -> Curve:
     return Curve(tuple(tuple(v) for v in out))
 
 
+# timm: a rate as a function f(t) of the last time t the scheduler was given (an epoch through
+# step(epoch), or an update count through step_update(num_updates)), after a linear warm-up.
+
+
+def timm_given(s: Setting, row: int) -> int | None:
+    """The t behind the rate at this row of the run; None while only the constructor has set it.
+
+    Without `iters` the loop calls step(epoch + 1) after each row. With `iters` (batches per epoch)
+    it calls step_update(updates) after each row and step(epoch + 1) after each epoch's last one.
+    The scheduler heeds step when t_in_epochs, step_update when not."""
+    in_epochs = s.args.get("t_in_epochs", True)
+    if s.iters is None:
+        t = row if in_epochs else 0
+    else:
+        t = row // s.iters if in_epochs else row
+    return t or None
+
+
+def timm(s: Setting, rate: Callable[[float, int], float], top: Callable[[float], float] | None = None) -> Curve:
+    """`rate(base, t)` after the linear warm-up every timm scheduler shares, from warmup_lr_init at
+    t = 0 to `top(base)` (the base rate) at t = warmup_t. Before any t is given, the rate is what
+    the constructor set: warmup_lr_init with a warm-up, else the base rate."""
+    w, start = s.args.get("warmup_t", 0), s.args.get("warmup_lr_init", 0.0)
+
+    def at(b: float, row: int) -> float:
+        t = timm_given(s, row)
+        if t is None:
+            return start if w else b
+        if t < w:
+            return start + t * ((top(b) if top else b) - start) / w
+        return rate(b, t)
+
+    return Curve(tuple(tuple(at(b, row) for row in range(s.steps)) for b in s.base_lrs))
+
+
+def timm_cycle(s: Setting, t: float) -> tuple[int, float, float]:
+    """(cycle index, time into it, its length): cycles of t_initial, each cycle_mul times longer."""
+    length, mul, i = s.args["t_initial"], s.args.get("cycle_mul", 1.0), 0
+    while t >= length:
+        t, length, i = t - length, length * mul, i + 1
+    return i, t, length
+
+
+def timm_cycles(s: Setting, shape: Callable[[float, float], float]) -> Callable[[float, int], float]:
+    """Cosine, tanh and polynomial: `shape(time, length)` goes from 1 to 0 over each cycle, between
+    lr_min and the cycle's peak (the base rate times cycle_decay per cycle); lr_min after
+    cycle_limit cycles. Warm-up counts inside the first cycle unless warmup_prefix."""
+    a = s.args
+    low, decay, limit = a.get("lr_min", 0.0), a.get("cycle_decay", 1.0), a.get("cycle_limit", 1)
+    w, prefix = a.get("warmup_t", 0), a.get("warmup_prefix", False)
+
+    def rate(b: float, t: int) -> float:
+        i, into, length = timm_cycle(s, t - w if prefix else t)
+        return low if i >= limit else low + (b * decay**i - low) * shape(into, length)
+
+    return rate
+
+
+def timm_cosine(s: Setting) -> Curve:
+    k = s.args.get("k_decay", 1.0)
+    return timm(s, timm_cycles(s, lambda x, n: (1 + math.cos(math.pi * x**k / n**k)) / 2))
+
+
+def timm_poly(s: Setting) -> Curve:
+    k, power = s.args.get("k_decay", 1.0), s.args.get("power", 0.5)
+    return timm(s, timm_cycles(s, lambda x, n: (1 - x**k / n**k) ** power))
+
+
+def timm_tanh(s: Setting) -> Curve:
+    """Without warmup_prefix the warm-up climbs to the curve's value at warmup_t, not to the peak."""
+    a = s.args
+    lb, ub, w = a.get("lb", -7.0), a.get("ub", 3.0), a.get("warmup_t", 0)
+    rate = timm_cycles(s, lambda x, n: (1 - math.tanh(lb * (1 - x / n) + ub * x / n)) / 2)
+    return timm(s, rate, None if a.get("warmup_prefix", False) else lambda b: rate(b, w))
+
+
+def timm_step(s: Setting) -> Curve:
+    a, w = s.args, s.args.get("warmup_t", 0)
+    prefix = a.get("warmup_prefix", True)
+    return timm(s, lambda b, t: b * a.get("decay_rate", 1.0) ** ((t - w if prefix else t) // a["decay_t"]))
+
+
+def timm_multistep(s: Setting) -> Curve:
+    """A milestone d counts from t = d - 1 on: the rate of epoch d - 1 is already decayed."""
+    a, w = s.args, s.args.get("warmup_t", 0)
+    prefix = a.get("warmup_prefix", True)
+
+    def rate(b: float, t: int) -> float:
+        x = t - w if prefix else t
+        return b * a.get("decay_rate", 1.0) ** sum(1 for d in a["decay_t"] if d <= x + 1)
+
+    return timm(s, rate)
+
+
+WSD_DECAYS: dict[str, Callable[[float, Mapping[str, Any]], float]] = {  # 1 -> 0 as x goes 0 -> 1
+    "linear": lambda x, a: 1 - x,
+    "1-sqrt": lambda x, a: 1 - math.sqrt(x),
+    "cosine": lambda x, a: (1 + math.cos(math.pi * x)) / 2,
+    "power": lambda x, a: 1 - x ** a.get("decay_power", 0.5),
+    "exp": lambda x, a: (a.get("decay_ratio", 0.1) ** x - a.get("decay_ratio", 0.1)) / (1 - a.get("decay_ratio", 0.1)),
+}
+
+
+def timm_wsd(s: Setting) -> Curve:
+    """After warm-up: the stable phase (constant, or falling as a power of time), then the decay over
+    the last decay_t of the t_initial steps after warm-up, towards lr_min."""
+    a = s.args
+    w, total, span, low = a.get("warmup_t", 0), a["t_initial"], a["decay_t"], a.get("lr_min", 0.0)
+    kind = a.get("stable_fn", "constant")
+    tau = a.get("stable_timescale") or w
+    power = 0.5 if kind == "rsqrt" else a.get("stable_power", 0.5)
+    down = WSD_DECAYS[a.get("decay_fn", "1-sqrt")]
+
+    def rate(b: float, t: int) -> float:
+        since = t - w
+        level = max(b * (1.0 if kind == "constant" else (1 + since / tau) ** -power), low)
+        into = since - (total - span)
+        return level if into <= 0 else low + (level - low) * down(min(into / span, 1.0), a)
+
+    return timm(s, rate)
+
+
 TWINS: dict[str, Callable[[Setting], Curve]] = {
     "LambdaLR": lambda_lr,
     "MultiplicativeLR": multiplicative,
@@ -473,6 +595,12 @@ TWINS: dict[str, Callable[[Setting], Curve]] = {
     "get_cosine_with_min_lr_schedule_with_warmup_lr_rate": hf_cosine_min_lr_rate,
     "get_wsd_schedule": hf_wsd,
     "GreedyLR": hf_greedy,
+    "CosineLRScheduler": timm_cosine,
+    "TanhLRScheduler": timm_tanh,
+    "PolyLRScheduler": timm_poly,
+    "StepLRScheduler": timm_step,
+    "MultiStepLRScheduler": timm_multistep,
+    "WSDLRScheduler": timm_wsd,
 }
 
 

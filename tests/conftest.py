@@ -25,6 +25,19 @@ CASES: list[tuple[Entry, Case]] = [(e, c) for e in ENTRIES for c in e.cases]
 CASE_IDS = [f"{e.name}-{c.id}" for e, c in CASES]
 QUIET = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
+# A timm script first makes timm.scheduler importable where `import timm` fails here (see
+# gen/timm_import.py); then it runs as `python script.py` would.
+TIMM_FIRST = "import runpy, sys; from gen import timm_import; timm_import.ensure(); runpy.run_path(sys.argv[1], run_name='__main__')"
+
+
+def run_script(path: Path) -> subprocess.CompletedProcess[str]:
+    """A published script in a clean interpreter (-I: no PYTHONPATH, no user site), in its folder,
+    which is not the project."""
+    cmd = [sys.executable, "-I", str(path)]
+    if "from timm" in path.read_text():
+        cmd = [sys.executable, "-I", "-c", TIMM_FIRST, str(path)]
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=path.parent, timeout=300)
+
 
 @pytest.fixture(scope="session")
 def traces() -> dict[tuple[str, str], Trace]:

@@ -9,13 +9,12 @@ import csv
 import dataclasses
 import io
 import json
-import subprocess
-import sys
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from conftest import run_script
 from gen.build import generate
 from gen.catalog import ENTRIES
 from gen.explore import case_for, decode, encode, start_index
@@ -124,10 +123,7 @@ def alone(site, tmp_path_factory):
         entry, label, index = job
         path = folder / f"{entry.slug}-{label}.py"
         path.write_text(full_script(published(site, entry), index))
-        # -I: no PYTHONPATH, no user site, and the script's folder is not the project.
-        done = subprocess.run(
-            [sys.executable, "-I", str(path)], capture_output=True, text=True, cwd=folder, timeout=300
-        )
+        done = run_script(path)
         return (entry.name, label), done
 
     with ThreadPoolExecutor(max_workers=2) as pool:

@@ -8,13 +8,13 @@ import dataclasses
 import html
 import io
 import re
-import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import torch
 
+from conftest import run_script
 from gen.catalog import ENTRIES
 from gen.guides import GUIDES, PITFALLS, recipes, resume
 from gen.guides.inverse_sqrt import InverseSqrtLR
@@ -55,9 +55,7 @@ def alone(tmp_path_factory):
         guide, plot = item
         path = folder / f"{guide.slug}-{plot.id}.py"
         path.write_text(plot.code)
-        done = subprocess.run(
-            [sys.executable, "-I", str(path)], capture_output=True, text=True, cwd=folder, timeout=300
-        )
+        done = run_script(path)
         return (guide.slug, plot.id), done
 
     with ThreadPoolExecutor(max_workers=2) as pool:

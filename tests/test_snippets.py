@@ -5,13 +5,12 @@ from __future__ import annotations
 import ast
 import csv
 import io
-import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conftest import CASE_IDS, CASES
+from conftest import CASE_IDS, CASES, run_script
 
 ALLOWED_IMPORTS = {"torch", *sys.stdlib_module_names}
 
@@ -25,10 +24,7 @@ def outputs(traces, tmp_path_factory):
         code = traces[key].code
         path = folder / f"{key[0]}-{key[1]}.py"
         path.write_text(code)
-        # -I: no PYTHONPATH, no user site, and the script's folder is not the project.
-        done = subprocess.run(
-            [sys.executable, "-I", str(path)], capture_output=True, text=True, cwd=folder, timeout=300
-        )
+        done = run_script(path)
         return key, done
 
     with ThreadPoolExecutor(max_workers=2) as pool:

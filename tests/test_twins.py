@@ -7,13 +7,11 @@ import dataclasses
 import io
 import math
 import re
-import subprocess
-import sys
 
 import pytest
 
 import gen.script
-from conftest import CASE_IDS, CASES
+from conftest import CASE_IDS, CASES, run_script
 from gen.catalog import ENTRIES
 from gen.model import CatalogError, Curve
 from gen.run import is_cached, run_case
@@ -172,7 +170,7 @@ def test_a_cached_case_is_the_script_run_alone(tmp_path, monkeypatch):
     warm = run_case(entry, case)
     path = tmp_path / f"{entry.slug}-{case.id}.py"
     path.write_text(warm.code)
-    done = subprocess.run([sys.executable, "-I", str(path)], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    done = run_script(path)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stderr == ""
     assert done.stdout == warm.output.csv

@@ -10,7 +10,7 @@ from typing import Any
 from gen import script
 from gen.figure import FigureView, Made, Small, label, make, md_escape, short
 from gen.guides.model import Guide, Plot
-from gen.library import release, torch_version
+from gen.library import release, releases, torch_version
 from gen.model import CatalogError, Entry, Pitfall
 from gen.pages import ENV
 from gen.plot import Figure, Series
@@ -199,7 +199,7 @@ def guide_figure(guide: Guide, plot: Plot, site_url: str) -> GuideFigure:
     """Run, check and make one guide figure, its small multiples included."""
     output = run_plot(guide, plot)
     check = Check(check_plot(guide, plot, output), output.rows)
-    said = sentence(check, f"torch {torch_version()}")
+    said = sentence(check, releases(plot.code))
     said += "".join(
         f" The build also requires `{label(a)}` and `{label(b)}` to be identical at every step, and they are."
         for a, b in plot.same
@@ -212,7 +212,7 @@ def guide_figure(guide: Guide, plot: Plot, site_url: str) -> GuideFigure:
         folder, plot.id, plot.title, plot.caption, plot.title, output, plot.code, figure(plot, output),
         {"guide": absolute(site_url, f"{folder}/index.md"), "figure": plot.id}, check.error, site_url, plot.title,
         text=plot.note(dict(zip(output.header, output.columns, strict=True))) if plot.note else "",
-        check=said, warnings=output.warnings, multiples=tuple(s for s, _ in multiples), log=plot.log,
+        check=said, library=releases(plot.code), warnings=output.warnings, multiples=tuple(s for s, _ in multiples), log=plot.log,
     )  # fmt: skip
     smalls = tuple((f"{folder}/{s.stem}.{t}.svg", fig, t) for s, fig in multiples for t in ("light", "dark"))
     made = replace(made, drawings=made.drawings + smalls)

@@ -1,0 +1,70 @@
+"""timm's schedulers: the import workaround, and the two ways timm is stepped."""
+
+import dataclasses
+import subprocess
+import sys
+
+import pytest
+
+from gen.catalog import timm as catalog
+from gen.model import CatalogError
+from gen.validate import check_entry
+
+FAMILIES = ["timm-cycles", "timm-step", "timm-wsd"]
+
+
+def test_timm_scheduler_imports_in_a_fresh_interpreter():
+    """Whatever `import timm` does on this machine, the build's way gives timm's own classes."""
+    code = (
+        "from gen import timm_import; timm_import.ensure()\n"
+        "from timm.scheduler import CosineLRScheduler\n"
+        "print(CosineLRScheduler.__module__)\n"
+    )
+    done = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "timm.scheduler.cosine_lr"
+
+
+def test_the_workaround_is_a_no_op_where_timm_imports():
+    """With a `timm` already imported (a reader's working install), ensure() changes nothing."""
+    code = (
+        "import sys, types\n"
+        "real = types.ModuleType('timm'); sys.modules['timm'] = real\n"
+        "from gen import timm_import; timm_import.ensure()\n"
+        "print(sys.modules['timm'] is real)\n"
+    )
+    done = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "True", done.stderr[-2000:]
+
+
+def test_a_per_update_case_counts_its_span_in_updates():
+    """t_in_epochs=False: t_initial counts updates, so a run shorter than it is named."""
+    case = next(c for c in catalog.COSINE.cases if c.id == "per-update")
+    short = dataclasses.replace(case, steps=400)
+    bad = dataclasses.replace(catalog.COSINE, cases=(catalog.COSINE.cases[0], short))
+    with pytest.raises(
+        CatalogError, match=r"CosineLRScheduler case 'per-update': field 'steps' is 400, .*at least 501"
+    ):
+        check_entry(bad, FAMILIES)
+
+
+def test_a_per_epoch_case_in_a_batch_loop_counts_epochs_of_batches():
+    case = next(c for c in catalog.COSINE.cases if c.id == "per-epoch-in-a-batch-loop")
+    short = dataclasses.replace(case, steps=500)
+    bad = dataclasses.replace(catalog.COSINE, cases=(catalog.COSINE.cases[0], short))
+    with pytest.raises(CatalogError, match=r"field 'steps' is 500, .*at least 550"):
+        check_entry(bad, FAMILIES)
+
+
+@pytest.mark.parametrize("entry", catalog.ENTRIES, ids=lambda e: e.name)
+def test_every_timm_script_steps_as_timms_train_py(entry):
+    """Per epoch: step(epoch + 1); per batch: step_update after each update and step at each epoch's end."""
+    from gen.reproduce import script
+
+    for case in entry.cases:
+        code = script(entry, case)
+        assert f"from timm.scheduler import {entry.name}" in code
+        assert "scheduler.step(step + 1)" in code or (
+            case.iters and "scheduler.step_update(num_updates=step + 1)" in code
+        ), case.id
+        assert "scheduler.step()" not in code
