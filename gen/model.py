@@ -228,6 +228,7 @@ class Entry:
     extra: str = ""  # Markdown section(s) after the plots
     explore: Explore | None = None  # the page's interactive panel; every entry has one
     trainer: str = ""  # transformers: the `lr_scheduler_type` a Trainer user writes for this schedule
+    sched: str = ""  # timm: the `--sched` name its train.py (create_scheduler_v2) builds this class from
 
     @property
     def slug(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -158,6 +159,39 @@ def trainer_view(entry: Entry) -> TrainerView | None:
     )
 
 
+# create_scheduler_v2's name for a class argument, where it has its own (timm's scheduler_factory).
+TIMM_NAMES = {"t_initial": "num_epochs", "lr_min": "min_lr", "warmup_t": "warmup_epochs", "warmup_lr_init": "warmup_lr"}
+TIMM_NAMES |= {"decay_t": "decay_epochs", "cycle_mul": "cycle_mul", "cycle_decay": "cycle_decay"}
+TIMM_NAMES |= {"cycle_limit": "cycle_limit", "k_decay": "k_decay", "decay_rate": "decay_rate", "decay_fn": "decay_fn"}
+
+
+def timm_call(entry: Entry) -> str | None:
+    """The create_scheduler_v2 call that builds the page's first case, which is stepped per epoch.
+
+    Its defaults differ from the classes' (warmup_lr=1e-5, cycle_decay=0.1, warmup_prefix=False,
+    decay_rate=0.1 as the polynomial's power), so the call names the class's value wherever the
+    case depends on it."""
+    if not entry.sched:
+        return None
+    own, args = parameters(entry.name, entry.module), dict(entry.cases[0].args)
+
+    def value(name: str) -> Any:  # the case's, else the class's default (its repr in the signature)
+        return args[name] if name in args else ast.literal_eval(own[name] or "None")
+
+    out: dict[str, Any] = {"sched": entry.sched}
+    for name, given in args.items():
+        key = "decay_milestones" if (name, entry.sched) == ("decay_t", "multistep") else TIMM_NAMES.get(name, name)
+        out[key] = given
+    if value("warmup_t"):  # WSD's warm-up is always a prefix; create_scheduler_v2 asks to be told
+        out["warmup_lr"] = value("warmup_lr_init")
+        out["warmup_prefix"] = value("warmup_prefix") if "warmup_prefix" in own else True
+    if "cycle_limit" in own and value("cycle_limit") > 1:
+        out["cycle_decay"] = value("cycle_decay")
+    if entry.sched == "poly":
+        out["decay_rate"] = out.pop("power", value("power"))
+    return call("create_scheduler_v2", out, first="optimizer")
+
+
 def scheduler_page(
     entry: Entry,
     figures: Sequence[FigureView],
@@ -179,6 +213,7 @@ def scheduler_page(
         pitfalls=pitfalls,
         library=release(entry.module),
         trainer=trainer_view(entry),
+        timm_call=timm_call(entry),
         explore=explore,
     )
 

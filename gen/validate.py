@@ -18,7 +18,15 @@ from gen.library import release, scheduler_class
 from gen.model import Case, CatalogError, Code, Entry, Sched, jsonable
 from gen.twins import TWINS
 
-SECTIONS = ("signature", "trainer", "formula", "plots", "explore", "pitfalls")  # the scheduler page's own headings
+SECTIONS = (
+    "signature",
+    "trainer",
+    "train-py",
+    "formula",
+    "plots",
+    "explore",
+    "pitfalls",
+)  # the scheduler page's own headings
 
 # Names torch's annotations use only under TYPE_CHECKING.
 _HINT_NAMES = {"Callable": Callable, "Iterable": Iterable, "Sequence": Sequence}

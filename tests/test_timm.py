@@ -68,3 +68,38 @@ def test_every_timm_script_steps_as_timms_train_py(entry):
             case.iters and "scheduler.step_update(num_updates=step + 1)" in code
         ), case.id
         assert "scheduler.step()" not in code
+
+
+@pytest.mark.parametrize("entry", catalog.ENTRIES, ids=lambda e: e.name)
+def test_the_pages_create_scheduler_v2_call_gives_the_first_plot(entry):
+    """The call the "In timm's train.py" section prints, run as printed, against the class itself."""
+    import torch
+
+    from gen import timm_import
+    from gen.pages import timm_call
+
+    timm_import.ensure()
+    import timm.scheduler
+
+    case = entry.cases[0]
+    assert not case.iters, "the section shows a case stepped per epoch"
+
+    def rates(scheduler, optimizer):
+        out = []
+        for epoch in range(case.steps):
+            out.append(optimizer.param_groups[0]["lr"])
+            optimizer.step()
+            scheduler.step(epoch + 1)
+        return out
+
+    def optimizer():
+        return torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+
+    shown_opt, direct_opt = optimizer(), optimizer()
+    namespace = {"create_scheduler_v2": timm.scheduler.create_scheduler_v2, "optimizer": shown_opt}
+    shown, _ = eval(timm_call(entry), namespace)  # noqa: S307
+    assert type(shown).__name__ == entry.name
+    direct = getattr(timm.scheduler, entry.name)(direct_opt, **case.args)
+    got, want = rates(shown, shown_opt), rates(direct, direct_opt)
+    assert all(x == x for x in got)  # no NaN
+    assert got == want

@@ -83,6 +83,7 @@ def cycles_span(a) -> int:
 
 COSINE = Entry(
     name="CosineLRScheduler",
+    sched="cosine",
     family="timm-cycles",
     module=MODULE,
     summary="timm's cosine: warm-up, then cosine cycles from the base rate to lr_min, restarting cycle_limit times.",
@@ -215,6 +216,7 @@ updates. If `t_initial` was meant in updates, the schedule here would hardly mov
 
 TANH = Entry(
     name="TanhLRScheduler",
+    sched="tanh",
     family="timm-cycles",
     module=MODULE,
     summary="A hyperbolic-tangent decay from the base rate to lr_min: flat, then a drop, then flat, in cycles.",
@@ -295,6 +297,7 @@ value at `warmup_t`, not to the base rate.
 
 POLY = Entry(
     name="PolyLRScheduler",
+    sched="poly",
     family="timm-cycles",
     module=MODULE,
     summary="timm's polynomial decay from the base rate to lr_min over t_initial epochs, in cycles.",
@@ -368,6 +371,7 @@ timm's `--sched poly`: the rate falls from the base rate to `lr_min` along
 
 STEP = Entry(
     name="StepLRScheduler",
+    sched="step",
     family="timm-step",
     module=MODULE,
     summary="The rate times decay_rate every decay_t epochs, after an optional warm-up.",
@@ -418,6 +422,7 @@ the steps by default (`warmup_prefix=True`): with `warmup_t=5` the first decay i
 
 MULTISTEP = Entry(
     name="MultiStepLRScheduler",
+    sched="multistep",
     family="timm-step",
     module=MODULE,
     summary="The rate times decay_rate at each epoch listed in decay_t; each decay shows one epoch before it.",
@@ -480,6 +485,7 @@ count without any message.
 
 WSD = Entry(
     name="WSDLRScheduler",
+    sched="wsd",
     family="timm-wsd",
     module=MODULE,
     summary="timm's warmup-stable-decay: warm-up, a stable phase, then a decay over the last decay_t of t_initial.",
