@@ -155,6 +155,7 @@ from transformers import get_cosine_schedule_with_warmup
         (twins.timm_cosine, COSINE_TIMM_INSIDE, 1),
     ),
     dashed=(COSINE_LABELS[3],),
+    marked=((COSINE_LABELS[2], 5),),  # on transformers' curve: markers, so neither hides the other
     note=measured(
         (
             (COSINE_LABELS[0], COSINE_LABELS[1]),
@@ -197,6 +198,7 @@ from transformers import get_linear_schedule_with_warmup
         (twins.hf_linear, COSINE_HF),
         (twins.timm_poly, LINEAR_TIMM, 1),
     ),
+    marked=((LINEAR_LABELS[2], 5),),  # on transformers' curve: markers, so neither hides the other
     note=measured(((LINEAR_LABELS[0], LINEAR_LABELS[1]), (LINEAR_LABELS[2], LINEAR_LABELS[1]))),
 )
 
@@ -241,6 +243,7 @@ from transformers import get_wsd_schedule
         (twins.hf_wsd, WSD_HF),
         (twins.timm_wsd, WSD_TIMM, 1),
     ),
+    marked=((WSD_LABELS[2], 5),),  # on transformers' curve: markers, so neither hides the other
     note=measured(((WSD_LABELS[0], WSD_LABELS[1]), (WSD_LABELS[2], WSD_LABELS[1]))),
 )
 
@@ -276,6 +279,7 @@ from transformers import get_polynomial_decay_schedule_with_warmup
         (twins.hf_polynomial, POLY_HF),
         (twins.timm_poly, POLY_TIMM, 1),
     ),
+    marked=((POLY_LABELS[2], 5),),  # on transformers' curve: markers, so neither hides the other
     note=measured(((POLY_LABELS[0], POLY_LABELS[1]), (POLY_LABELS[2], POLY_LABELS[1]))),
 )
 
@@ -320,6 +324,8 @@ from torch.optim.lr_scheduler import MultiStepLR, StepLR
     log=True,
     xlabel="epoch",
     dashed=(STEP_LABELS[2], STEP_LABELS[3]),
+    same=((STEP_LABELS[0], STEP_LABELS[1]),),  # identical at every epoch: the build requires it
+    marked=((STEP_LABELS[1], 5),),
     note=measured(((STEP_LABELS[1], STEP_LABELS[0]), (STEP_LABELS[3], STEP_LABELS[2]))),
 )
 
