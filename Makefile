@@ -35,11 +35,11 @@ lint: setup
 setup: $(VENV)/.installed node_modules/.installed
 
 # torch==2.13.0 is the CPU wheel on this machine's disk (PIP_FIND_LINKS); pip, not uv, sees it.
+# timm comes without its dependencies: all are installed by the first line except torchvision,
+# whose only build for torch 2.13.0 is a CUDA one that cannot import here (timm.scheduler needs torch alone).
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --progress-bar on -c constraints.txt -e '.[test]'
-	# timm without its dependencies: they are all installed above except torchvision, whose only
-	# build for torch 2.13.0 is a CUDA one that cannot import here; timm.scheduler needs torch alone.
 	$(PY) -m pip install --progress-bar on --no-deps -c constraints.txt timm
 	touch $@
 
