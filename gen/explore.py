@@ -159,7 +159,7 @@ def data_file(entry: Entry, traces: Sequence[Trace]) -> str:
         "needs": "torch alone" if entry.library == "torch" else f"torch and {entry.library}",
         "license": LICENSE.json(),
         "steps": traces[0].case.steps,
-        "unit": "epochs" if entry.metric else "steps",
+        "unit": f"{entry.unit(base)}s",
         "log": base.log,
         "controls": [
             {
@@ -203,7 +203,7 @@ def view(entry: Entry, traces: Sequence[Trace], data: str) -> ExploreView:
     args = " ".join(c.arg for c in ex.controls)
     words = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
     size = len(gzip.compress(data.encode(), mtime=0))
-    unit = "epochs" if entry.metric else "steps"
+    unit = f"{entry.unit(traces[0].case)}s"
     kb = f"{max(1, round(size / 1024))} KB"
     return ExploreView(FILE, len(traces), traces[0].case.steps, unit, kb, words, args)
 

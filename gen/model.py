@@ -234,6 +234,11 @@ class Entry:
     def slug(self) -> str:
         return slug(self.name)
 
+    def unit(self, case: Case) -> str:
+        """What one row of a case's run is: an epoch where the schedule is stepped once per epoch
+        (metric-driven schedules, and timm's without `iters`), else an optimizer step."""
+        return "epoch" if self.metric or (self.library == "timm" and not case.iters) else "step"
+
     @property
     def library(self) -> str:
         """The distribution the schedule comes from: torch, transformers or timm."""

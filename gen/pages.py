@@ -79,7 +79,7 @@ def caption(trace: Trace) -> str:
         if len(case.optim.lrs) > 1
         else ""
     )
-    unit = "epochs" if entry.metric else "steps"
+    unit = f"{entry.unit(case)}s"
     return f"{text}; optimizer `{case.optim.name}({opt})`{groups}; {case.steps} {unit}" + (
         "; log scale." if case.log else "."
     )

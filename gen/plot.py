@@ -99,7 +99,7 @@ def figure_for(trace: Trace, title: str) -> Figure:
             series.append(Series(", ".join(parts), values, is_lower, run.overlay))
     marks = marks_for(trace)
     height = 4.6 if lower else 3.4
-    return Figure(title, tuple(series), "epoch" if entry.metric else "step", lower, case.log, marks, (7.2, height))
+    return Figure(title, tuple(series), entry.unit(case), lower, case.log, marks, (7.2, height))
 
 
 def marks_for(trace: Trace) -> tuple[tuple[float, str, int | None], ...]:
