@@ -105,6 +105,11 @@ class Case:
             out.append((f"{self.vary}={value!r}", {**self.args, self.vary: value, **extra}))
         return tuple(out)
 
+    def epoch_batches(self, args: Mapping[str, Any]) -> int | None:
+        """Batches per epoch where the run steps per batch but the scheduler counts epochs (torch's
+        fractional epochs, timm's default `t_in_epochs=True`); None where a row is one unit of time."""
+        return self.iters if self.iters and args.get("t_in_epochs", True) else None
+
     def plan(self, name: str) -> tuple[Spec, ...]:
         """Every run: the entry's (labelled by its name once overlays share the axes), then the overlays."""
         own = tuple(Spec(label or (name if self.overlay else ""), name, args) for label, args in self.runs())

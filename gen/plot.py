@@ -114,9 +114,8 @@ def marks_for(trace: Trace) -> tuple[tuple[float, str, int | None], ...]:
         return ()
 
     def at(x: float, args: Mapping[str, Any]) -> float:
-        if not case.iters or not args.get("t_in_epochs", True):
-            return x
-        return x * case.iters + (0 if entry.library == "timm" else 1)
+        batches = case.epoch_batches(args)
+        return x if batches is None else x * batches + (0 if entry.library == "timm" else 1)
 
     if case.vary is None:
         spots = [(at(x, case.args), label) for x, label in entry.marks(case.args)]

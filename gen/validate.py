@@ -104,13 +104,6 @@ def check_args(owner: str, name: str, module: str, args: Mapping[str, Any]) -> N
         raise CatalogError(f"{owner}: missing required argument {missing[0]!r} for {name}")
 
 
-def rows_per_unit(case: Case, args: Mapping[str, Any]) -> int:
-    """Rows of a run per unit of the schedule's time (`Entry.span` counts units): the batches per
-    epoch when the case steps per batch and the scheduler counts epochs (torch's fractional
-    epochs, timm's default `t_in_epochs=True`), else 1."""
-    return case.iters if case.iters and args.get("t_in_epochs", True) else 1
-
-
 def check_entry(entry: Entry, families: Iterable[str]) -> None:
     name = entry.name
     try:
@@ -148,7 +141,7 @@ def check_entry(entry: Entry, families: Iterable[str]) -> None:
             where = f"{owner}{f' run {label!r}' if label else ''}"
             check_args(where, name, entry.module, args)
             # The whole schedule after any handover, in batches when stepped by fractional epochs.
-            need = case.handover + entry.span(args) * rows_per_unit(case, args)
+            need = case.handover + entry.span(args) * (case.epoch_batches(args) or 1)
             if case.steps < need:
                 raise CatalogError(
                     f"{where}: field 'steps' is {case.steps}, too short to show the whole schedule; "
@@ -250,7 +243,7 @@ def check_explore(entry: Entry) -> None:
         where = f"{name} field 'explore', setting {', '.join(f'{k}={v!r}' for k, v in values.items())}"
         run_args = ex.arguments(base.args, values)
         check_args(where, name, entry.module, run_args)
-        need = base.handover + entry.span(run_args) * rows_per_unit(base, run_args)
+        need = base.handover + entry.span(run_args) * (base.epoch_batches(run_args) or 1)
         if steps < need:
             raise CatalogError(
                 f"{where}: {steps} steps are too short to show the whole schedule; expected at least {need} "

@@ -10,6 +10,7 @@ from transformers.optimization import TYPE_TO_SCHEDULER_FUNCTION, SchedulerType
 
 from gen.catalog import ENTRIES
 from gen.catalog import transformers as catalog
+from gen.library import scheduler_class
 from gen.model import CatalogError
 from gen.pages import trainer_view
 from gen.validate import check_entry
@@ -34,7 +35,7 @@ def optimizer():
 def test_every_transformers_entry_names_the_type_that_builds_it():
     assert any(e.library == "transformers" for e in HF), "the catalog has no transformers entry"
     for entry in HF:
-        made = getattr(transformers, entry.name, None) or getattr(torch.optim.lr_scheduler, entry.name)
+        made = scheduler_class(entry.name, entry.module)
         function = TYPE_TO_SCHEDULER_FUNCTION[SchedulerType(entry.trainer)]
         if isinstance(made, type):  # a factory that passes **kwargs on: it must make this class
             assert isinstance(function(optimizer()), made)
@@ -50,7 +51,7 @@ def test_the_pages_get_scheduler_call_gives_the_first_plot(entry):
     opt = optimizer()
     shown = eval(view.call, {"get_scheduler": transformers.get_scheduler, "optimizer": opt})  # noqa: S307
     direct_opt = optimizer()
-    made = getattr(transformers, entry.name, None) or getattr(torch.optim.lr_scheduler, entry.name)
+    made = scheduler_class(entry.name, entry.module)
     direct = made(direct_opt, **case.args)
     got, want = rates(shown, opt, case.steps, entry.metric), rates(direct, direct_opt, case.steps, entry.metric)
     assert all(math.isfinite(x) for x in got)

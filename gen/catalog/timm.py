@@ -73,6 +73,10 @@ STEP_TAIL = (WARMUP_T, WARMUP_LR_INIT, prefix(True), T_IN_EPOCHS, *NOISE, INITIA
 PREFIX_SYMBOL = (r"W", "`warmup_t` with `warmup_prefix=True` (the default); 0 with `False`")
 
 
+def warmup_mark(a) -> list[tuple[int, str]]:
+    return [(a["warmup_t"], "warmup_t")] if a.get("warmup_t") else []
+
+
 def cycles_span(a) -> int:
     """Warm-up before the schedule (with warmup_prefix), every cycle up to cycle_limit, one more step."""
     total, length = 0.0, a["t_initial"]
@@ -142,7 +146,7 @@ before the cycle, so the whole cosine follows it.
         ),
     ),
     span=cycles_span,
-    marks=lambda a: [(a["warmup_t"], "warmup_t")] if a.get("warmup_t") else [],
+    marks=warmup_mark,
     cases=(
         Case(
             "basic",
@@ -271,7 +275,7 @@ value at `warmup_t`, not to the base rate.
         (Control("lb", (-9.0, -7.0, -5.0, -3.0)), Control("ub", (1.0, 3.0, 5.0))),
     ),
     span=cycles_span,
-    marks=lambda a: [(a["warmup_t"], "warmup_t")] if a.get("warmup_t") else [],
+    marks=warmup_mark,
     cases=(
         Case("basic", "100 epochs with the default lb=-7, ub=3", {"t_initial": 100}, steps=111),
         Case(
@@ -348,7 +352,7 @@ timm's `--sched poly`: the rate falls from the base rate to `lr_min` along
         (Control("power", (0.5, 1.0, 2.0, 3.0)), Control("k_decay", (0.5, 1.0, 2.0)), Control("warmup_t", (0, 10))),
     ),
     span=cycles_span,
-    marks=lambda a: [(a["warmup_t"], "warmup_t")] if a.get("warmup_t") else [],
+    marks=warmup_mark,
     cases=(
         Case("basic", "The default power=0.5 over 100 epochs", {"t_initial": 100}, steps=111),
         Case(
@@ -404,7 +408,7 @@ the steps by default (`warmup_prefix=True`): with `warmup_t=5` the first decay i
         (Control("decay_t", (10, 20, 30, 40)), Control("decay_rate", (0.1, 0.5, 0.9))),
     ),
     span=lambda a: a.get("warmup_t", 0) + int(2 * a["decay_t"]) + 1,  # two decays
-    marks=lambda a: [(a["warmup_t"], "warmup_t")] if a.get("warmup_t") else [],
+    marks=warmup_mark,
     cases=(
         Case("basic", "A tenth every 30 epochs", {"decay_t": 30, "decay_rate": 0.1}, steps=101, log=True),
         Case(

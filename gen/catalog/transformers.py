@@ -28,6 +28,19 @@ floor, `min_lr_ratio`, 0 by default) and `get_cosine_with_min_lr_schedule_with_w
 """
 
 
+def to_the_end(a) -> int:
+    """Steps that show a schedule ending at num_training_steps, its last value included."""
+    return a["num_training_steps"] + 1
+
+
+def warmup_and_end(a) -> list[tuple[int, str]]:
+    return [(a["num_warmup_steps"], "warm-up ends"), (a["num_training_steps"], "num_training_steps")]
+
+
+def warmup_end(a) -> list[tuple[int, str]]:
+    return [(a["num_warmup_steps"], "warm-up ends")] if a["num_warmup_steps"] else []
+
+
 def imports(name: str) -> str:
     return f"from transformers import {name}"
 
@@ -64,8 +77,8 @@ as with any torch scheduler.
             Control("num_training_steps", (50, 75, 100)),
         ),
     ),
-    span=lambda a: a["num_training_steps"] + 1,
-    marks=lambda a: [(a["num_warmup_steps"], "warm-up ends"), (a["num_training_steps"], "num_training_steps")],
+    span=to_the_end,
+    marks=warmup_and_end,
     cases=(
         Case(
             "basic",
@@ -153,8 +166,8 @@ goes on, and the rate climbs back to the full rate at step \\(2N - W\\).
             Control("num_cycles", (0.5, 1.0, 1.5, 2.0)),
         ),
     ),
-    span=lambda a: a["num_training_steps"] + 1,
-    marks=lambda a: [(a["num_warmup_steps"], "warm-up ends"), (a["num_training_steps"], "num_training_steps")],
+    span=to_the_end,
+    marks=warmup_and_end,
     cases=(
         Case(
             "basic",
@@ -266,8 +279,8 @@ the same length, no rate is reached twice, and the last cycle never quite reache
             Control("num_warmup_steps", (0, 10, 20)),
         ),
     ),
-    span=lambda a: a["num_training_steps"] + 1,
-    marks=lambda a: [(a["num_warmup_steps"], "warm-up ends"), (a["num_training_steps"], "num_training_steps")],
+    span=to_the_end,
+    marks=warmup_and_end,
     cases=(
         Case(
             "two-cycles",
@@ -361,8 +374,8 @@ group is scaled by the same factor.
             Control("lr_end", (1e-7, 0.01, 0.03)),
         ),
     ),
-    span=lambda a: a["num_training_steps"] + 1,
-    marks=lambda a: [(a["num_warmup_steps"], "warm-up ends"), (a["num_training_steps"], "num_training_steps")],
+    span=to_the_end,
+    marks=warmup_and_end,
     cases=(
         Case(
             "basic",
@@ -454,7 +467,7 @@ of steps.
         ),
     ),
     span=lambda a: a["num_warmup_steps"] + 1,
-    marks=lambda a: [(a["num_warmup_steps"], "warm-up ends")] if a["num_warmup_steps"] else [],
+    marks=warmup_end,
     cases=(
         Case(
             "basic",
@@ -534,8 +547,8 @@ the `lr` given to the optimizer's constructor, and the fraction then applies to 
             Control("num_warmup_steps", (0, 10, 20)),
         ),
     ),
-    span=lambda a: a["num_training_steps"] + 1,
-    marks=lambda a: [(a["num_warmup_steps"], "warm-up ends"), (a["num_training_steps"], "num_training_steps")],
+    span=to_the_end,
+    marks=warmup_and_end,
     cases=(
         Case(
             "basic",
@@ -859,7 +872,7 @@ With the Trainer, `lr_scheduler_kwargs` is ignored for this type: `get_scheduler
     twin=twins.hf_constant_warmup,
     explore=Explore("basic", (Control("num_warmup_steps", (0, 5, 10, 20, 40)),)),
     span=lambda a: a["num_warmup_steps"] + 1,
-    marks=lambda a: [(a["num_warmup_steps"], "warm-up ends")] if a["num_warmup_steps"] else [],
+    marks=warmup_end,
     cases=(
         Case("basic", "10 warm-up steps, then constant", {"num_warmup_steps": 10}, steps=51),
         Case(
