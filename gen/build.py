@@ -150,9 +150,11 @@ def _generate(entries: tuple[Entry, ...], pool: Pool, site_url: str, start: floa
         files[f"{folder}/{HIGHLIGHT}"] = highlights(views)
         pitfalls = [scheduler_pitfall(entry, p) for p in entry.pitfalls]
         catalog_pitfalls += pitfalls
-        grid = run_grid(entry)  # the Explore panel: one run per setting, published as data
-        files[f"{folder}/{EXPLORE_FILE}"] = (explore := data_file(entry, grid)).encode()
-        panel = explore_view(entry, grid, explore)
+        panel = None
+        if entry.explore:  # the Explore panel: one run per setting, published as data
+            grid = run_grid(entry)
+            files[f"{folder}/{EXPLORE_FILE}"] = (explore := data_file(entry, grid)).encode()
+            panel = explore_view(entry, grid, explore)
         pages.append((f"{folder}/index.md", scheduler_page(entry, views, checks, pitfalls, panel)))
         # The link-preview image: the first figure as a PNG, which every card renderer shows.
         drawings.add(f"{folder}/card.png", card(figure_for(traces[0], f"{entry.name}: {entry.cases[0].title}")), "card")
@@ -186,7 +188,7 @@ def _generate(entries: tuple[Entry, ...], pool: Pool, site_url: str, start: floa
     guide_nav = [(g.title, f"guides/{g.slug}/index.md") for g in (*GUIDES, PITFALLS)]
     files["SUMMARY.md"] = nav(LIBRARIES, FAMILIES, entries, SITE_PAGES, guide_nav).encode()
     files["data/index.md"] = data_page(every_trace, guide_figures).encode()
-    explore = [index_item(e, site_url) for e in entries]
+    explore = [index_item(e, site_url) for e in entries if e.explore]
     files[DATA_INDEX] = data_index(every_trace, site_url, explore, [f.item(site_url) for f in guide_figures]).encode()
     versions = Versions(
         torch_version(),

@@ -45,8 +45,10 @@ def case_for(entry: Entry, values: Mapping[str, Any]) -> Case:
 
 def grid_cases(entry: Entry) -> list[tuple[dict[str, Any], Case]]:
     """Every point of the grid with its case, the shared imports found once for all of them."""
+    if not entry.explore:
+        return []
     imports = grid_imports(entry)
-    return [(values, _case(entry, values, imports)) for values in entry.explore.grid()] if entry.explore else []
+    return [(values, _case(entry, values, imports)) for values in entry.explore.grid()]
 
 
 def _case(entry: Entry, values: Mapping[str, Any], imports: tuple[str, ...]) -> Case:
@@ -62,7 +64,6 @@ def _case(entry: Entry, values: Mapping[str, Any], imports: tuple[str, ...]) -> 
         values=(),
         derive=None,
         overlay=(),
-        warns=None,
         text="",
         imports=imports,
     )

@@ -231,7 +231,7 @@ class Entry:
     marks: Callable[[Mapping[str, Any]], Sequence[tuple[float, str]]] | None = None
     pitfalls: tuple[Pitfall, ...] = ()
     extra: str = ""  # Markdown section(s) after the plots
-    explore: Explore | None = None  # the page's interactive panel; every entry has one
+    explore: Explore | None = None  # the page's interactive panel; required unless no argument can move
     trainer: str = ""  # transformers: the `lr_scheduler_type` a Trainer user writes for this schedule
     sched: str = ""  # timm: the `--sched` name its train.py (create_scheduler_v2) builds this class from
 

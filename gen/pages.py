@@ -163,6 +163,7 @@ def trainer_view(entry: Entry) -> TrainerView | None:
 TIMM_NAMES = {"t_initial": "num_epochs", "lr_min": "min_lr", "warmup_t": "warmup_epochs", "warmup_lr_init": "warmup_lr"}
 TIMM_NAMES |= {"decay_t": "decay_epochs", "cycle_mul": "cycle_mul", "cycle_decay": "cycle_decay"}
 TIMM_NAMES |= {"cycle_limit": "cycle_limit", "k_decay": "k_decay", "decay_rate": "decay_rate", "decay_fn": "decay_fn"}
+TIMM_NAMES |= {"patience_t": "patience_epochs", "mode": "plateau_mode"}
 
 
 def timm_call(entry: Entry) -> str | None:
@@ -184,7 +185,10 @@ def timm_call(entry: Entry) -> str | None:
         out[key] = given
     if value("warmup_t"):  # WSD's warm-up is always a prefix; create_scheduler_v2 asks to be told
         out["warmup_lr"] = value("warmup_lr_init")
-        out["warmup_prefix"] = value("warmup_prefix") if "warmup_prefix" in own else True
+        if "warmup_prefix" in own:
+            out["warmup_prefix"] = value("warmup_prefix")
+        elif entry.sched == "wsd":
+            out["warmup_prefix"] = True
     if "cycle_limit" in own and value("cycle_limit") > 1:
         out["cycle_decay"] = value("cycle_decay")
     if entry.sched == "poly":

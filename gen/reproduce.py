@@ -184,7 +184,8 @@ def script(entry: Entry, case: Case) -> str:
         lines += [
             f'        loss = val_loss(step, groups[0]["lr"], {case.optim.lrs[0]!r}, rng)',
             '        columns["metric"].append(loss)',
-            "        scheduler.step(loss)",
+            # timm's train.py passes the next epoch too
+            "        scheduler.step(step + 1, loss)" if entry.library == "timm" else "        scheduler.step(loss)",
         ]
     elif entry.library == "timm":  # timm's own protocol, as its train.py steps it
         if case.iters:

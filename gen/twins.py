@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from gen import torch_random
 from gen.model import Code, Curve, Sched, Setting
 
 
@@ -473,11 +474,26 @@ def timm(s: Setting, rate: Callable[[float, int], float], top: Callable[[float],
         t = timm_given(s, row)
         if t is None:
             return start if w else b
-        if t < w:
-            return start + t * ((top(b) if top else b) - start) / w
-        return rate(b, t)
+        value = start + t * ((top(b) if top else b) - start) / w if t < w else rate(b, t)
+        return value + value * timm_noise(s, t)  # timm's own order of operations
 
     return Curve(tuple(tuple(at(b, row) for row in range(s.steps)) for b in s.base_lrs))
+
+
+def timm_noise(s: Setting, t: int) -> float:
+    """The relative noise timm adds at time t inside noise_range_t ([start, end), or from start on):
+    a normal draw times noise_std, drawn again until below noise_pct, or a uniform one within
+    ±noise_pct; from a generator seeded with noise_seed + t, so a run is repeatable."""
+    a, reach = s.args, s.args.get("noise_range_t")
+    if reach is None or not (reach[0] <= t < reach[1] if isinstance(reach, (list, tuple)) else t >= reach):
+        return 0.0
+    seed = 42 if a.get("noise_seed") is None else a["noise_seed"]  # timm's default
+    g, pct = torch_random.Generator(seed + t), a.get("noise_pct", 0.67)
+    if a.get("noise_type", "normal") != "normal":
+        return 2 * (g.rand() - 0.5) * pct
+    while abs(noise := g.randn() * a.get("noise_std", 1.0)) >= pct:
+        pass
+    return noise
 
 
 def timm_cycle(s: Setting, t: float) -> tuple[int, float, float]:
@@ -567,6 +583,25 @@ def timm_wsd(s: Setting) -> Curve:
     return timm(s, rate)
 
 
+def timm_plateau(s: Setting) -> Curve:
+    """The warm-up, stepped by epoch up to warmup_t, then torch's plateau rule (which timm wraps)
+    on the losses from the end of warm-up on, under timm's names and its default mode "max"."""
+    a = s.args
+    w, start = a.get("warmup_t", 0), a.get("warmup_lr_init", 0.0)
+    assert s.metric is not None, "PlateauLRScheduler's twin needs the metric"
+    rule = {
+        "mode": a.get("mode", "max"),
+        "factor": a.get("decay_rate", 0.1),
+        "patience": a.get("patience_t", 10),
+        "threshold": a.get("threshold", 1e-4),
+        "cooldown": a.get("cooldown_t", 0),
+        "min_lr": a.get("lr_min", 0.0),
+    }
+    after = reduce_on_plateau(Setting(rule, s.base_lrs, s.optim, s.steps - w, s.metric[w:]))
+    warm = [tuple(start + t * (b - start) / w for t in range(w)) for b in s.base_lrs]
+    return Curve(tuple(up + down for up, down in zip(warm, after.lrs, strict=True)))
+
+
 TWINS: dict[str, Callable[[Setting], Curve]] = {
     "LambdaLR": lambda_lr,
     "MultiplicativeLR": multiplicative,
@@ -601,6 +636,7 @@ TWINS: dict[str, Callable[[Setting], Curve]] = {
     "StepLRScheduler": timm_step,
     "MultiStepLRScheduler": timm_multistep,
     "WSDLRScheduler": timm_wsd,
+    "PlateauLRScheduler": timm_plateau,
 }
 
 

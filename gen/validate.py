@@ -157,6 +157,11 @@ def check_entry(entry: Entry, families: Iterable[str]) -> None:
                 f"expected one used by no case, pitfall or section ({', '.join(sorted(SECTIONS))})"
             )
         taken.add(pitfall.id)
+        if not pitfall.expect and not pitfall.symptom:
+            raise CatalogError(
+                f"{name} pitfall {pitfall.id!r}: field 'symptom' is empty; a silent pitfall (no 'expect') "
+                "says what the reader sees"
+            )
     check_explore(entry)
 
 
@@ -187,6 +192,9 @@ def check_explore(entry: Entry) -> None:
     """The Explore grid: a real base case, one to three controls of distinct plain values, at most
     MAX_SETTINGS combinations, each accepted by the signature and long enough for the schedule."""
     name, ex = entry.name, entry.explore
+    movable = [p for p in signature(name, entry.module).parameters if p not in ("optimizer", "last_epoch")]
+    if ex is None and not movable:
+        return  # nothing to move: get_constant_schedule
     if ex is None:
         raise CatalogError(
             f"{name}: field 'explore' is missing; expected Explore(base=<case id>, controls=(Control(...), ...))"

@@ -47,6 +47,14 @@ BROKEN = {
         ),
         r"SWALR pitfall 'formula': field 'id' is already an anchor on the page",
     ),
+    "no Explore panel where an argument can move": (
+        dataclasses.replace(COSINE, explore=None),
+        r"CosineAnnealingLR: field 'explore' is missing; expected Explore\(base=<case id>",
+    ),
+    "silent pitfall without a symptom": (
+        dataclasses.replace(SWALR, pitfalls=(dataclasses.replace(SWALR.pitfalls[0], expect=None, symptom=""),)),
+        rf"SWALR pitfall '{SWALR.pitfalls[0].id}': field 'symptom' is empty; a silent pitfall",
+    ),
     "unknown scheduler": (
         dataclasses.replace(COSINE, name="CosineAnnealingLRR"),
         r"CosineAnnealingLRR: unknown scheduler; expected a class in torch\.optim\.lr_scheduler",

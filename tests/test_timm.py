@@ -1,12 +1,14 @@
 """timm's schedulers: the import workaround, and the two ways timm is stepped."""
 
 import dataclasses
+import random
 import subprocess
 import sys
 
 import pytest
 
 from gen.catalog import timm as catalog
+from gen.metric import val_loss
 from gen.model import CatalogError
 from gen.validate import check_entry
 
@@ -64,9 +66,8 @@ def test_every_timm_script_steps_as_timms_train_py(entry):
     for case in entry.cases:
         code = script(entry, case)
         assert f"from timm.scheduler import {entry.name}" in code
-        assert "scheduler.step(step + 1)" in code or (
-            case.iters and "scheduler.step_update(num_updates=step + 1)" in code
-        ), case.id
+        epoch = "scheduler.step(step + 1, loss)" if entry.metric else "scheduler.step(step + 1)"
+        assert epoch in code or (case.iters and "scheduler.step_update(num_updates=step + 1)" in code), case.id
         assert "scheduler.step()" not in code
 
 
@@ -85,11 +86,14 @@ def test_the_pages_create_scheduler_v2_call_gives_the_first_plot(entry):
     assert not case.iters, "the section shows a case stepped per epoch"
 
     def rates(scheduler, optimizer):
-        out = []
+        out, rng = [], random.Random(case.seed)
         for epoch in range(case.steps):
-            out.append(optimizer.param_groups[0]["lr"])
+            out.append(lr := optimizer.param_groups[0]["lr"])
             optimizer.step()
-            scheduler.step(epoch + 1)
+            if entry.metric:  # as train.py: the epoch, then the validation metric
+                scheduler.step(epoch + 1, val_loss(epoch, lr, 0.1, rng))
+            else:
+                scheduler.step(epoch + 1)
         return out
 
     def optimizer():
@@ -103,3 +107,41 @@ def test_the_pages_create_scheduler_v2_call_gives_the_first_plot(entry):
     got, want = rates(shown, shown_opt), rates(direct, direct_opt)
     assert all(x == x for x in got)  # no NaN
     assert got == want
+
+
+@pytest.mark.parametrize("seed", [0, 1, 42, 141, 2**31 + 5])
+def test_the_twins_generator_draws_what_torch_draws(seed):
+    """timm's noise comes from torch.Generator; the twin's replay must give the very same floats."""
+    import torch
+
+    from gen.torch_random import Generator
+
+    g, mine = torch.Generator(), Generator(seed)
+    g.manual_seed(seed)
+    assert [mine.randn() for _ in range(7)] == [torch.randn(1, generator=g).item() for _ in range(7)]
+    g.manual_seed(seed)
+    mine = Generator(seed)
+    assert [mine.rand() for _ in range(7)] == [torch.rand(1, generator=g).item() for _ in range(7)]
+
+
+def test_the_noise_twin_is_timms_noise():
+    """The twin's noise, added to the same rate, is what timm's scheduler sets, at every epoch in range."""
+    import torch
+
+    from gen import timm_import, twins
+    from gen.model import Optim, Setting
+
+    timm_import.ensure()
+    from timm.scheduler import CosineLRScheduler
+
+    args = {"t_initial": 30, "noise_range_t": [5, 25], "noise_std": 0.5, "noise_pct": 0.3, "noise_seed": 7}
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    scheduler = CosineLRScheduler(optimizer, **args)
+    expected = twins.timm_cosine(Setting(args, (0.1,), Optim(), 31)).lrs[0]
+    for epoch in range(1, 31):
+        scheduler.step(epoch)
+        assert optimizer.param_groups[0]["lr"] == pytest.approx(expected[epoch], rel=1e-12, abs=0), epoch
+    noisy = sum(
+        expected[t] != twins.timm_cosine(Setting({"t_initial": 30}, (0.1,), Optim(), 31)).lrs[0][t] for t in range(31)
+    )
+    assert noisy == 20

@@ -18,6 +18,7 @@ FAMILIES: tuple[tuple[str, str], ...] = (
     ("timm-cycles", "Cycles: cosine, tanh, polynomial"),
     ("timm-step", "Step decays"),
     ("timm-wsd", "Warmup-stable-decay"),
+    ("timm-metric", "Metric-driven"),
 )
 
 # The gallery's and the nav's top level: every entry's library (Entry.library), with its heading.

@@ -23,8 +23,11 @@ T_IN_EPOCHS = Arg(
 )
 NOISE = (
     Arg("noise_range_t", "Where to add random noise to the rate: `[start, end)`, or from a start on; `None`: never."),
-    Arg("noise_pct", "The noise's bound, as a fraction of the rate."),
-    Arg("noise_std", "The spread of the noise before it is bounded."),
+    Arg("noise_pct", "The noise's bound, as a fraction of the rate: the rate moves by less than this."),
+    Arg(
+        "noise_std",
+        "The standard deviation of the normal draw, as a fraction of the rate (drawn again if past the bound).",
+    ),
     Arg("noise_seed", "Seed of the noise (with the time added), so a run is repeatable."),
 )
 K_DECAY = Arg("k_decay", "Bends the decay in time: below 1 falls early, above 1 holds the rate longer (k-decay).")
@@ -52,6 +55,9 @@ timm's schedulers have no hidden counter: the training loop says what time it is
 `step` moves the rate, with `t_in_epochs=False` only `step_update` does. The plots here use that
 loop, one row per epoch, or one per update where a plot says so.
 """
+
+
+DEPRECATED = "PlateauLRScheduler is deprecated"  # timm 1.0.31 warns this at every construction
 
 
 def step_without_epoch(make: str) -> Pitfall:
@@ -189,6 +195,32 @@ comes first and the whole cosine follows, ending at epoch 120.
             vary="k_decay",
             values=(0.5, 1.0, 2.0),
             text="`k_decay` replaces the time \\(\\tau / T\\) in the cosine by \\(\\tau^k / T^k\\): with `k=2` the rate stays high longer and falls late.",
+        ),
+        Case(
+            "noise",
+            "Noise from epoch 40 to 90, at timm's defaults",
+            {"t_initial": 100, "noise_range_t": [40, 90]},
+            steps=111,
+            text="""
+Inside `noise_range_t` each epoch's rate is multiplied by \\(1 + n\\), where \\(n\\) is drawn from a
+normal distribution with standard deviation `noise_std` (1) and drawn again until
+\\(|n| <\\) `noise_pct` (0.67): the rate can land anywhere from a third of the cosine to 1.67 times
+it. The generator is seeded with `noise_seed + t` (42 + epoch by default), so every run draws the
+same noise; the twin replays torch's generator to predict it.
+""",
+        ),
+        Case(
+            "noise-std",
+            "noise_std sets the spread; noise_pct only bounds it",
+            {"t_initial": 100, "noise_range_t": 50},
+            steps=101,
+            vary="noise_std",
+            values=(0.05, 0.2),
+            text="""
+A single number in `noise_range_t` adds noise from that epoch on. With `noise_std=0.05` the rate
+stays within a few percent of the cosine; the bound `noise_pct=0.67` matters only when draws come
+near it, as with the default `noise_std=1` above.
+""",
         ),
         Case(
             "per-update",
@@ -605,5 +637,122 @@ any function from progress 0..1 to a factor 1..0.
         ),
     ),
 )
+PLATEAU = Entry(
+    name="PlateauLRScheduler",
+    sched="plateau",
+    family="timm-metric",
+    module=MODULE,
+    metric=True,
+    summary="Deprecated: torch's ReduceLROnPlateau inside timm's stepping, with warm-up and noise; mode='max' by default.",
+    about="""
+timm's `--sched plateau`: a linear warm-up over `warmup_t` epochs, then torch's
+[ReduceLROnPlateau](../reduce-lr-on-plateau/index.md), built inside it with timm's names
+(`decay_rate` for `factor`, `patience_t` for `patience`, `cooldown_t` for `cooldown`, `lr_min` for
+`min_lr`). Call `scheduler.step(epoch + 1, metric)` after each epoch's validation, as timm's
+`train.py` does; the metric counts only after the warm-up, and `step_update` does nothing.
 
-ENTRIES = (COSINE, TANH, POLY, STEP, MULTISTEP, WSD)
+timm 1.0.31 **deprecates** it: the constructor warns that it will be removed, because its
+counters (best metric, bad epochs) are not saved in checkpoints, so a resumed run starts the
+plateau logic afresh. Its `mode` defaults to `"max"`, for an accuracy, where torch's defaults to
+`"min"`; timm's `train.py` picks `"min"` itself when the metric's name contains `loss`. The curves
+below are driven by the same seeded synthetic validation loss as the ReduceLROnPlateau page.
+""",
+    args=(
+        OPTIMIZER,
+        Arg("decay_rate", "The factor applied to the rate on a plateau (torch's `factor`)."),
+        Arg("patience_t", "Epochs without improvement tolerated; the cut comes on the next one."),
+        Arg("threshold", "How much better than the best a value must be to count (relative)."),
+        Arg("cooldown_t", "Epochs after a cut during which bad epochs are not counted."),
+        WARMUP_T,
+        WARMUP_LR_INIT,
+        Arg("lr_min", "Lower bound on the rate (torch's `min_lr`)."),
+        Arg("mode", '`"max"` (the default): higher is better, an accuracy; `"min"`: lower is better, a loss.'),
+        NOISE[0],
+        Arg("noise_type", '`"normal"` (the others\' only kind), or `"uniform"` within `noise_pct`.'),
+        *NOISE[1:],
+        INITIALIZE,
+    ),
+    formula=Formula(
+        closed=(
+            r"\eta_t = \begin{cases} \eta_{\text{init}} + t\,\dfrac{\eta_0 - \eta_{\text{init}}}{W} & t \le W \\"
+            r" \text{ReduceLROnPlateau}\left(m_W, m_{W+1}, \ldots, m_{t-1}\right) & t > W \end{cases}"
+        ),
+        symbols=(
+            (r"\eta_t", "the rate used in epoch `t`"),
+            (r"\eta_0", "the group's base rate"),
+            (r"\eta_{\text{init}},\ W", "`warmup_lr_init`, `warmup_t`"),
+            (r"m_t", "the metric passed to `step(t + 1, metric)` after epoch `t`"),
+        ),
+        note="""
+After the warm-up the rate is what torch's ReduceLROnPlateau gives when it is fed the metrics from
+epoch \\(W\\) on, with `factor` = `decay_rate`, `patience` = `patience_t`, `cooldown` =
+`cooldown_t`, `min_lr` = `lr_min`, `threshold_mode="rel"`: its page has the rule. The twin replays
+that rule on the recorded loss.
+""",
+    ),
+    twin=twins.timm_plateau,
+    explore=Explore("basic", (Control("patience_t", (2, 5, 10)), Control("decay_rate", (0.1, 0.3, 0.5)))),
+    span=lambda a: a.get("warmup_t", 0) + a.get("patience_t", 10) + a.get("cooldown_t", 0) + 40,
+    cases=(
+        Case(
+            "basic",
+            'Halving on a plateau: mode="min", patience_t=5',
+            {"mode": "min", "patience_t": 5, "decay_rate": 0.5},
+            steps=60,
+            log=True,
+            warns=DEPRECATED,
+        ),
+        Case(
+            "mode",
+            'The default mode="max", given a loss: a cut every six epochs',
+            {"patience_t": 5, "decay_rate": 0.5},
+            steps=60,
+            log=True,
+            vary="mode",
+            values=("max", "min"),
+            warns=DEPRECATED,
+            text="""
+With `"max"` the first loss, the highest, stays the best one, so no epoch ever improves on it:
+the rate halves every `patience_t + 1` = 6 epochs while the loss falls. Pass `mode="min"` for a
+loss.
+""",
+        ),
+        Case(
+            "warmup",
+            "Warm-up first: the plateau counts from epoch warmup_t",
+            {"mode": "min", "patience_t": 5, "decay_rate": 0.5, "warmup_t": 10, "warmup_lr_init": 0.001},
+            steps=60,
+            log=True,
+            warns=DEPRECATED,
+            text="""
+During the warm-up the metric is ignored: `step` sets the warm-up rate and returns. From epoch
+`warmup_t` on, the losses go to the plateau rule.
+""",
+        ),
+    ),
+    pitfalls=(
+        Pitfall(
+            id="deprecated",
+            title="It is deprecated",
+            code=misuse("scheduler = PlateauLRScheduler(optimizer)", f"from {MODULE} import PlateauLRScheduler"),
+            expect="FutureWarning",
+            cause="timm 1.0.31 warns at every construction: the class will be removed from a future release.",
+            fix='For a metric-driven rate use torch\'s `ReduceLROnPlateau(optimizer, mode="min")` and call '
+            "`scheduler.step(val_loss)`; otherwise a fixed schedule such as `CosineLRScheduler` or `WSDLRScheduler`.",
+        ),
+        Pitfall(
+            id="step-without-epoch",
+            title="Calling step(loss) as with torch's ReduceLROnPlateau",
+            code=misuse(
+                'scheduler = PlateauLRScheduler(optimizer, mode="min")\noptimizer.step()\nscheduler.step()',
+                f"from {MODULE} import PlateauLRScheduler",
+            ),
+            expect="TypeError",
+            cause="timm's `step` takes the epoch first and the metric second.",
+            fix="Call `scheduler.step(epoch + 1, val_loss)` after each epoch's validation.",
+        ),
+    ),
+)
+
+
+ENTRIES = (COSINE, TANH, POLY, STEP, MULTISTEP, WSD, PLATEAU)

@@ -3,7 +3,7 @@ torch LambdaLR, named by the `lr_scheduler_type` a Trainer user writes."""
 
 from gen import twins
 from gen.catalog.common import misuse
-from gen.model import Arg, Case, Control, Entry, Explore, Formula, Pitfall
+from gen.model import Arg, Case, Control, Entry, Explore, Formula, Optim, Pitfall
 
 MODULE = "transformers"  # the ordinary public import: `from transformers import get_..._schedule`
 
@@ -849,6 +849,61 @@ scheduler = get_wsd_schedule(
     ),
 )
 
+CONSTANT = Entry(
+    name="get_constant_schedule",
+    family="hf-constant",
+    trainer="constant",
+    module=MODULE,
+    summary="The optimizer's rate, unchanged at every step: no warm-up, no decay.",
+    about="""
+`lr_scheduler_type="constant"`: every group keeps the rate its optimizer was given, at every
+step. It is a `LambdaLR` whose factor is always 1, so it has nothing to set but the optimizer,
+and this page has no Explore panel. Use it to train at a fixed rate while keeping a Trainer's, or
+your own loop's, scheduler calls in place.
+
+The Trainer passes it nothing else: `warmup_steps`, `warmup_ratio` and `lr_scheduler_kwargs` are
+dropped without a word (see the pitfall below). For a warm-up before the constant rate, use
+[get_constant_schedule_with_warmup](../get-constant-schedule-with-warmup/index.md).
+""",
+    args=(OPTIMIZER, LAST_EPOCH),
+    formula=Formula(
+        closed=r"\eta_t = \eta_0",
+        symbols=RAMP_SYMBOLS[:2],
+    ),
+    twin=twins.hf_constant,
+    span=lambda a: 1,
+    cases=(
+        Case("basic", "The optimizer's rate at every step", {}, steps=51),
+        Case(
+            "groups",
+            "Two parameter groups keep their own rates",
+            {},
+            steps=51,
+            optim=Optim(lrs=(0.1, 0.01)),
+            log=True,
+            text="The factor 1 applies to each group's own `lr`: 0.1 and 0.01 here, unchanged to the end.",
+        ),
+    ),
+    pitfalls=(
+        Pitfall(
+            id="warmup-dropped",
+            title='Warm-up steps with lr_scheduler_type="constant"',
+            code=misuse(
+                """
+scheduler = get_scheduler("constant", optimizer, num_warmup_steps=10, num_training_steps=100)
+print("rate at the first step:", optimizer.param_groups[0]["lr"])
+""",
+                imports("get_scheduler"),
+            ),
+            cause="`get_scheduler` returns `get_constant_schedule(optimizer)` for this type before it reads "
+            "`num_warmup_steps`, so the Trainer's `warmup_steps` or `warmup_ratio` has no effect and nothing warns.",
+            fix='Write `lr_scheduler_type="constant_with_warmup"` for a warm-up, then a constant rate.',
+            symptom="The first step already runs at the full rate, 0.1 here, not 0.",
+        ),
+    ),
+)
+
+
 CONSTANT_WARMUP = Entry(
     name="get_constant_schedule_with_warmup",
     family="hf-constant",
@@ -1003,6 +1058,7 @@ ENTRIES = (
     COSINE_MIN_LR,
     COSINE_MIN_LR_RATE,
     WSD,
+    CONSTANT,
     CONSTANT_WARMUP,
     GREEDY,
 )
