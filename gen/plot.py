@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import io
 import json
+import math
 import pickle
 import re
 import textwrap
@@ -162,7 +163,7 @@ def draw(figure: Figure, t: dict, png: bool = False) -> bytes:
 
     matplotlib.use("svg")
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import LogLocator, NullLocator
+    from matplotlib.ticker import FixedLocator, LogLocator, NullLocator
 
     rc = {
         "svg.fonttype": "none",
@@ -219,7 +220,12 @@ def draw(figure: Figure, t: dict, png: bool = False) -> bytes:
         if figure.log:  # minor ticks at 2 and 5 only: each tick is five artists, and the 8 per
             axes[0].set_yscale("log")  # decade matplotlib makes were a fifth of a log figure's time
             axes[0].yaxis.set_minor_locator(NullLocator() if figure.thumb else LogLocator(subs=(2.0, 5.0)))
-        if figure.ylim:
+            shown = [v for se in figure.series if not se.lower for v in se.values if v > 0]
+            low, high = figure.ylim or (min(shown), max(shown))
+            limits, decades = log_scale(low, high, high if figure.ylim else axes[0].get_ylim()[1])
+            axes[0].set_ylim(*limits)
+            axes[0].yaxis.set_major_locator(FixedLocator(decades))
+        elif figure.ylim:
             axes[0].set_ylim(*figure.ylim)
         for ax in axes:
             ax.set_facecolor("none")
@@ -258,6 +264,20 @@ def draw(figure: Figure, t: dict, png: bool = False) -> bytes:
         fit(fig, axes, legend, notes, title)
         _ticks(axes, t, labels=True)
         return _save(fig, figure, png)
+
+
+def log_scale(low: float, high: float, top: float) -> tuple[tuple[float, float], list[float]]:
+    """The limits and labelled decades of a log axis over values from `low` to `high` (`top`: the
+    upper limit matplotlib chose). The lowest label is the decade at or under every value, so no
+    curve ends below it, and at least two labels are in view (matplotlib's own choice can leave one,
+    or none, when the values span less than a decade); at most seven, every decade or a stride of them."""
+    first = math.floor(math.log10(low) + 1e-9)
+    last = max(math.ceil(math.log10(high) - 1e-9), first + 1)
+    stride = max(1, math.ceil((last - first) / 6))
+    decades = [10.0**e for e in range(first, last + 1, stride)]
+    top = max(top, decades[1])
+    pad = 10 ** (0.02 * math.log10(top / decades[0]))  # air between the lowest label and the spine
+    return (decades[0] / pad, top * pad if top == decades[1] else top), decades
 
 
 def in_view(axis) -> tuple[list[float], list[str], list[float]]:

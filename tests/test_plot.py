@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import subprocess
 import sys
@@ -75,3 +76,30 @@ def test_thumbnail_has_no_text(traces):
 def test_slim_rounds_coordinates_only():
     raw = '<svg>\n  <path d="M 1.23456 2.98765 \nL 10.04 3" x="4.449"/>\n  <text>0.123456</text>\n</svg>'
     assert slim(raw) == '<svg>\n<path d="M 1.2 3 L 10 3" x="4.4"/>\n<text>0.123456</text>\n</svg>'
+
+
+def test_log_axes_label_two_decades_and_no_curve_ends_below_the_lowest(traces, monkeypatch):
+    """On every log figure, as drawn: at least two labelled ticks inside the y range, and every
+    value of every curve at or above the lowest label."""
+    seen = []
+
+    def measure(fig, figure, png):
+        ax = fig.axes[0]
+        low, high = ax.get_ylim()
+        # _ticks draws the y labels as annotations at x = 0 of the axis, right-aligned
+        labels = [float(a.get_text()) for a in ax.texts if a.xy[0] == 0 and a.get_horizontalalignment() == "right"]
+        values = [float(v) for line in ax.get_lines() for v in line.get_ydata()]
+        seen.append((figure.title, low, high, labels, values))
+        matplotlib.pyplot.close(fig)
+        return b""
+
+    monkeypatch.setattr(plot, "_save", measure)
+    logs = [t for t in traces.values() if t.case.log]
+    assert logs
+    for trace in logs:
+        draw(figure_for(trace, f"{trace.entry.name} {trace.case.id}"), THEMES["light"])
+    for title, low, high, labels, values in seen:
+        inside = [v for v in labels if low <= v <= high]
+        assert len(inside) >= 2, (title, labels, low, high)
+        assert all(math.isfinite(v) for v in values), title
+        assert min(v for v in values if v > 0) >= min(inside) * (1 - 1e-9), (title, min(values), min(inside))
