@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import decimal
 import itertools
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +44,28 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
     return value
+
+
+def shown(value: Any) -> str:
+    """A value as readers see it in legends, CSV headers, captions and alt text: a float in its
+    shortest exact form (1e6 for 1000000.0, 100 for 100.0, 1e-5 for 1e-05, 0.1 as it is), lists of
+    them likewise, anything else as Python writes it."""
+    if isinstance(value, list):
+        return "[" + ", ".join(shown(v) for v in value) + "]"
+    if not isinstance(value, float) or not math.isfinite(value):
+        return repr(value)
+    plain = repr(value)
+    if "e" in plain:
+        plain = format(decimal.Decimal(plain), "f")
+    plain = plain.removesuffix(".0")
+    for digits in range(17):  # the fewest significant digits that read back as the same float
+        mantissa, exponent = f"{value:.{digits}e}".split("e")
+        if float(f"{mantissa}e{exponent}") == value:
+            break
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    scientific = f"{mantissa}e{int(exponent)}"
+    return scientific if len(scientific) < len(plain) else plain
 
 
 @dataclass(frozen=True)
@@ -102,7 +126,7 @@ class Case:
         out = []
         for value in self.values:
             extra = self.derive(value) if self.derive else {}
-            out.append((f"{self.vary}={value!r}", {**self.args, self.vary: value, **extra}))
+            out.append((f"{self.vary}={shown(value)}", {**self.args, self.vary: value, **extra}))
         return tuple(out)
 
     def epoch_batches(self, args: Mapping[str, Any]) -> int | None:

@@ -13,10 +13,10 @@ from gen.data import about
 from gen.explore import ExploreView
 from gen.figure import FigureView, Made, make
 from gen.library import parameters, release, torch_version
-from gen.model import Case, Entry, Trace
+from gen.model import Case, Entry, Trace, shown
 from gen.plot import figure_for
 from gen.publish import LICENSE, case_file, folder, page
-from gen.reproduce import FLAT, call, scheduler_call, source
+from gen.reproduce import FLAT, call, scheduler_call
 from gen.verify import Check, sentence
 
 ENV = jinja2.Environment(
@@ -41,7 +41,7 @@ def head(trace: Trace) -> str:
     entry, case = trace.entry, trace.case
     text = scheduler_call(entry.name, case.args, width=FLAT, module=entry.module)
     if case.vary:
-        text += f" with {case.vary} = {', '.join(repr(v) for v in case.values)}"
+        text += f" with {case.vary} = {', '.join(shown(v) for v in case.values)}"
     return text + setting(case, code=False, library=entry.library) + f", optimizer {case.optim.name}"
 
 
@@ -69,7 +69,7 @@ def caption(trace: Trace) -> str:
     entry, case = trace.entry, trace.case
     text = f"`{scheduler_call(entry.name, case.args, width=FLAT, module=entry.module)}`"
     if case.vary:
-        text += f" for `{case.vary}` in {', '.join(f'`{source(v, width=FLAT)}`' for v in case.values)}"
+        text += f" for `{case.vary}` in {', '.join(f'`{shown(v)}`' for v in case.values)}"
         if case.derive:
             text += " (other arguments follow it, see the script)"
     text += setting(case, code=True, library=entry.library)
@@ -298,7 +298,7 @@ def data_page(traces: Sequence[Trace], guides: Sequence[Any] = ()) -> str:
     for t in traces:
         call = scheduler_call(t.entry.name, t.case.args, width=FLAT, module=t.entry.module)
         if t.case.vary:
-            call += f" for {t.case.vary} in {', '.join(repr(v) for v in t.case.values)}"
+            call += f" for {t.case.vary} in {', '.join(shown(v) for v in t.case.values)}"
         base = case_file(t.entry, t.case, "x").removesuffix(".x")
         rows.append(DataRow(t.entry, t.case, page(t.entry), base, call.replace("|", "\\|")))
     groups: dict[str, list[DataRow]] = {}  # by scheduler, in catalog order

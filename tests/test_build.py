@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import html
 import json
+import random
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -13,6 +15,7 @@ import pytest
 from conftest import CASE_IDS, CASES, is_redirect, mkdocs_build
 from gen.catalog import ENTRIES
 from gen.library import parameters, release, torch_version
+from gen.model import shown
 
 FETCHING_RELS = {"stylesheet", "icon", "preload", "modulepreload", "manifest", "prefetch", "apple-touch-icon"}
 
@@ -132,3 +135,38 @@ def test_two_clean_builds_are_byte_identical(site, tmp_path):
     second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert first.keys() == second.keys()
     assert [p for p in first if first[p] != second[p]] == []
+
+
+SWEEPS = [(e, c) for e, c in CASES if c.vary]
+
+
+@pytest.mark.parametrize(("entry", "case"), SWEEPS, ids=[f"{e.name}-{c.id}" for e, c in SWEEPS])
+def test_a_sweep_names_its_values_alike_everywhere(site, entry, case):
+    """Legend, CSV header, caption and alt text give each value in one form, a float's shortest exact one."""
+    folder = site / "schedulers" / entry.slug
+    header = (folder / f"{case.id}.csv").read_text().splitlines()[0]
+    legend = html.unescape((folder / f"{case.id}.light.svg").read_text())
+    page = html.unescape((folder / "index.html").read_text())
+    for value in case.values:
+        text = shown(value)
+        assert f"[{case.vary}={text}]" in header, (text, header)
+        assert f">{case.vary}={text}<" in legend, text
+        assert f"<code>{text}</code>" in page, text  # the caption
+    assert f"with {case.vary} = {', '.join(shown(v) for v in case.values)}" in page  # the alt text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(1e6, "1e6"), (100.0, "100"), (1e-05, "1e-5"), (0.1, "0.1"), (2.5e-06, "2.5e-6"), (0.95, "0.95"), (30, "30")],
+)
+def test_shown_is_the_shortest_exact_form(value, text):
+    assert shown(value) == text
+
+
+def test_shown_reads_back_as_the_same_float():
+    rng = random.Random(0)
+    values = [rng.uniform(-1, 1) * 10 ** rng.randint(-12, 12) for _ in range(2000)] + [0.1 * k for k in range(100)]
+    for value in values:
+        assert float(shown(value)) == value
+        assert len(shown(value)) <= len(repr(value))
+    assert shown(float("nan")) == "nan"  # as Python writes it; verification stops a NaN long before
