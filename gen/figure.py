@@ -63,6 +63,7 @@ class FigureView:
     code: str  # the Reproduce script
     width: int
     height: int
+    narrow: tuple[int, int]  # the phone drawing's size (`<id>.narrow.<theme>.svg`)
     embed: Embed
     text: str = ""  # Markdown under the figure
     check: str = ""  # the sentence stating this figure's own check, where the page has no common one
@@ -162,15 +163,18 @@ def make(
         f"{base}.py": code.encode(),
         f"{base}.json": (json.dumps(doc, indent=2) + "\n").encode(),
     }
+    narrow = figure.narrow()
     drawings = tuple((f"{base}.{t}.svg", figure, t) for t in THEMES)
+    drawings += tuple((f"{base}.narrow.{t}.svg", narrow, t) for t in THEMES)
     card = FigureView(
         fid,
         title,
-        md_escape(alt),
+        alt,
         caption,
         code,
         w,
         h,
+        (round(narrow.size[0] * PX_PER_INCH), round(narrow.size[1] * PX_PER_INCH)),
         embed(page_url, fid, absolute(site_url, f"{folder}/"), alt, cite, w, h),
         **view,
     )

@@ -49,6 +49,13 @@ class Series:
     every: int = 0  # drawn as a marker every `every` steps, above the lines: a run identical to another
 
 
+# A figure's text is 10 pt (font.size) in a figure 7.2 in wide: at least 11 CSS px wherever it is
+# shown 570 px wide or more. Narrower screens get the same figure drawn 4 in wide, its text at least
+# 12 px on a 390 px phone (358 px of figure), with fewer ticks and a taller shape.
+NARROW_WIDTH = 4.0
+NARROW_HEIGHT = 0.85  # of the wide figure's height
+
+
 @dataclass(frozen=True)
 class Figure:
     title: str
@@ -66,6 +73,10 @@ class Figure:
         """Hash of everything drawn, computed once per figure (its points make it the slow part;
         `asdict` would deep-copy them first, three times slower)."""
         return cache.key(drawing_code(), _plain(self))
+
+    def narrow(self) -> Figure:
+        """The same figure for a phone: see NARROW_WIDTH."""
+        return replace(self, size=(NARROW_WIDTH, round(self.size[1] * NARROW_HEIGHT, 2)))
 
     def cache_name(self, theme: str) -> str:
         suffix = "png" if theme == "card" else "svg"
@@ -248,19 +259,25 @@ def draw(figure: Figure, t: dict, png: bool = False) -> bytes:
             if label:
                 notes.append(axes[0].annotate(
                     f"{label} ({x:g})", (x, 1), xycoords=("data", "axes fraction"), xytext=(4, -2),
-                    textcoords="offset points", va="top", fontsize=8.5, color=t["muted"],
+                    textcoords="offset points", va="top", color=t["muted"],
                 ))  # fmt: skip
-        legend = None
         legend = None
         if labelled[False] > 1:  # above the plot, where it never hides a curve; fewer columns until it fits
             labels = [se.label for se in figure.series if se.label and not se.lower]
+            # it starts at the axes, which fit() puts up to about 64 pt in on a narrow figure
+            room = min(0.85 * fig.bbox.width, fig.bbox.width - 64 * fig.dpi / 72)
             for columns in range(min(len(labels), 4), 0, -1):
                 legend = axes[0].legend(
-                    loc="lower left", bbox_to_anchor=(0, 1.02), borderaxespad=0, fontsize=8.5,
+                    loc="lower left", bbox_to_anchor=(0, 1.02), borderaxespad=0,
                     ncol=columns, handlelength=1.6, columnspacing=1.4,
                 )  # fmt: skip
-                if legend.get_window_extent(_renderer(fig)).width <= 0.85 * fig.bbox.width:
+                if legend.get_window_extent(_renderer(fig)).width <= room:
                     break
+            chars = max(len(label) for label in labels)
+            while legend.get_window_extent(_renderer(fig)).width > room and chars > 12:  # one column is too wide: wrap
+                chars -= 4
+                for text, label in zip(legend.get_texts(), labels, strict=True):
+                    text.set_text(textwrap.fill(label, chars, break_long_words=False))
         fit(fig, axes, legend, notes, title)
         _ticks(axes, t, labels=True)
         return _save(fig, figure, png)

@@ -77,6 +77,51 @@ def test_no_horizontal_scroll_on_a_phone(site, server, browser):
         page.context.close()
 
 
+# Every figure shown on the page: the SVG its <picture> picks at this width, the width it is drawn
+# at, the SVG's own width (viewBox) and its smallest font size, and where tapping it leads.
+FIGURES = """async () => {
+  const out = [];
+  for (const img of document.querySelectorAll('figure img')) {
+    const width = img.getBoundingClientRect().width;
+    if (width === 0) continue;  // the other scheme's copy
+    let url = img.src;
+    for (const s of img.closest('picture')?.querySelectorAll('source') ?? []) {
+      if (matchMedia(s.media).matches) { url = new URL(s.getAttribute('srcset'), location.href).href; break; }
+    }
+    const svg = await (await fetch(url)).text();
+    const box = svg.match(/viewBox="[-\\d.]+ [-\\d.]+ ([\\d.]+)/);
+    const sizes = [...svg.matchAll(/font-size: ?([\\d.]+)px/g)].map(m => parseFloat(m[1]));
+    out.push([url, width, box ? parseFloat(box[1]) : NaN, sizes.length ? Math.min(...sizes) : null,
+              img.closest('a')?.href ?? null]);
+  }
+  return out;
+}"""
+MIN_TEXT_PX = 11
+
+
+def test_figure_text_is_readable_on_a_phone_and_a_desktop(site, server, browser):
+    """Every figure's smallest text, as drawn (its width on screen x the SVG's font size / the SVG's
+    width), is at least 11 CSS px at 390 and at 1280 px, light and dark; tapping a figure opens its
+    SVG full size."""
+    smallest = {}
+    for width in (390, 1280):
+        for scheme in ("light", "dark"):
+            context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+            page = context.new_page()
+            for path in all_pages(site):
+                page.goto(server + path)
+                for url, shown, box, font, link in page.evaluate(FIGURES):
+                    if font is None:  # no text at all (a thumbnail)
+                        continue
+                    px = shown * font / box
+                    assert px >= MIN_TEXT_PX, (path, width, scheme, url, round(px, 1))
+                    smallest[width] = min(smallest.get(width, px), px)
+                    assert link and link.endswith(f".{scheme}.svg") and ".narrow." not in link, (path, url, link)
+            context.close()
+    assert set(smallest) == {390, 1280}  # figures were found at both widths
+    print(f"smallest figure text: {smallest[390]:.1f} px at 390, {smallest[1280]:.1f} px at 1280")
+
+
 def landed(page, path: str) -> None:
     """Waits for an instant navigation to `path`: Material's anchor tracking may add the hash of a
     heading while the new page settles."""

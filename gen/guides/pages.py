@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from gen import script
-from gen.figure import FigureView, Made, Small, label, make, md_escape, short
+from gen.figure import FigureView, Made, Small, label, make, short
 from gen.guides.model import Guide, Plot
 from gen.library import release, releases, torch_version
 from gen.model import CatalogError, Entry, Pitfall
@@ -178,7 +178,7 @@ def small_multiples(guide: Guide, plot: Plot, output: script.Output) -> list[tup
     for i, (small, text) in enumerate(zip(small_figures(plot, output), plot.multiples, strict=True)):
         values = small.series[0].values
         alt = f"Line chart: {small.title} alone, from {short(values[0])} to {short(values[-1])}, peak {short(max(values))}."
-        out.append((Small(f"{plot.id}-{i + 1}", md_escape(alt), text), small))
+        out.append((Small(f"{plot.id}-{i + 1}", alt, text), small))
     return out
 
 
