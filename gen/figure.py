@@ -166,6 +166,8 @@ def make(
     narrow = figure.narrow()
     drawings = tuple((f"{base}.{t}.svg", figure, t) for t in THEMES)
     drawings += tuple((f"{base}.narrow.{t}.svg", narrow, t) for t in THEMES)
+    slide = figure.slide(head)  # white, light colours, as a PNG and an SVG
+    drawings += ((f"{base}.slide.png", slide, "card"), (f"{base}.slide.svg", slide, "light"))
     card = FigureView(
         fid,
         title,

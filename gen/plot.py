@@ -37,6 +37,9 @@ THEMES = {
 THEMES["card"] = THEMES["light"]  # the link-preview PNG: light colours on white
 CARD_SIZE = (8.0, 4.2)  # inches; 1200 x 630 px at 150 dpi, the size link previews expect
 CARD_DPI = 150
+# A slide: 16:9, 1920 x 1080 px at 300 dpi, so 10 pt text is 42 px; white, with its title and call.
+SLIDE_SIZE = (6.4, 3.6)
+SLIDE_DPI = 300
 LOWER = {"momentum": "momentum", "beta1": "Adam beta1", "metric": "validation loss"}
 
 
@@ -67,6 +70,7 @@ class Figure:
     size: tuple[float, float] = (7.2, 3.4)
     thumb: bool = False  # gallery thumbnail: the curve and a light grid, no text
     ylim: tuple[float, float] | None = None  # the upper panel's y range, shared by small multiples
+    call: str = ""  # a slide's exact call, under its title
 
     @functools.cached_property
     def digest(self) -> str:
@@ -77,6 +81,10 @@ class Figure:
     def narrow(self) -> Figure:
         """The same figure for a phone: see NARROW_WIDTH."""
         return replace(self, size=(NARROW_WIDTH, round(self.size[1] * NARROW_HEIGHT, 2)))
+
+    def slide(self, call: str) -> Figure:
+        """The figure for a lecture slide: see SLIDE_SIZE."""
+        return replace(self, size=SLIDE_SIZE, call=call)
 
     def cache_name(self, theme: str) -> str:
         suffix = "png" if theme == "card" else "svg"
@@ -202,8 +210,10 @@ def draw(figure: Figure, t: dict, png: bool = False) -> bytes:
         fig = pickle.loads(_blank(rows, figure.size, json.dumps(rc, sort_keys=True)))
         axes = fig.axes
         fig.patch.set_alpha(0)
-        title = None
-        if png:  # a preview travels alone: it names what it shows, smaller or on two lines to fit
+        heading = []
+        if (
+            png or figure.call
+        ):  # a preview or a slide travels alone: it names what it shows, smaller or on two lines to fit
             room = fig.bbox.width - 2 * PAD * fig.dpi / 72
             title = fig.suptitle(figure.title, x=PAD / 72 / figure.size[0], ha="left", fontsize=14, fontweight="bold")
             for size in (13, 12, 11, None):
@@ -213,6 +223,19 @@ def draw(figure: Figure, t: dict, png: bool = False) -> bytes:
                     title.set_text(textwrap.fill(figure.title, len(figure.title) // 2 + 8, break_long_words=False))
                 else:
                     title.set_fontsize(size)
+            heading.append(title)
+        if figure.call:  # under the title, in code type, wrapped to the width
+            fig.patch.set(facecolor="white", alpha=1)
+            below = heading[0].get_window_extent(_renderer(fig)).height + 2 * fig.dpi / 72
+            call = fig.text(
+                PAD / 72 / figure.size[0], 0.98 - below / fig.bbox.height, figure.call,
+                ha="left", va="top", family="monospace", color=t["fg"],
+            )  # fmt: skip
+            chars = len(figure.call)
+            while call.get_window_extent(_renderer(fig)).width > room and chars > 20:
+                chars -= 4
+                call.set_text(textwrap.fill(figure.call, chars, break_long_words=False))
+            heading.append(call)
         labelled = {False: 0, True: 0}
         for s in _colored(figure.series):
             ax = axes[1] if s[0].lower else axes[0]
@@ -278,7 +301,7 @@ def draw(figure: Figure, t: dict, png: bool = False) -> bytes:
                 chars -= 4
                 for text, label in zip(legend.get_texts(), labels, strict=True):
                     text.set_text(textwrap.fill(label, chars, break_long_words=False))
-        fit(fig, axes, legend, notes, title)
+        fit(fig, axes, legend, notes, heading)
         _ticks(axes, t, labels=True)
         return _save(fig, figure, png)
 
@@ -363,7 +386,7 @@ def tick_font():
 PAD = 4.0  # points of air around the plot, and between the panels
 
 
-def fit(fig, axes: list, legend, notes: list, title) -> None:
+def fit(fig, axes: list, legend, notes: list, heading: list) -> None:
     """Margins measured from the text that surrounds the axes: tick labels, axis labels, legend,
     title. It is what constrained layout does, without its two extra drawing passes (half the
     time of every render). A mark's label that would run past the right edge turns to the left."""
@@ -399,8 +422,8 @@ def fit(fig, axes: list, legend, notes: list, title) -> None:
         top = PAD * pt + tall / 2
         if legend is not None:
             top += extent(legend)[1] + 0.02 * axes[0].bbox.height
-        if title is not None:
-            top += extent(title)[1] + PAD * pt
+        for text in heading:  # a preview's or slide's title, a slide's call
+            top += extent(text)[1] + PAD * pt
         space = 2 * PAD * pt + tall
         rows = len(axes)
         fig.subplots_adjust(
@@ -457,9 +480,10 @@ def _save(fig, figure: Figure, png: bool) -> bytes:
         from PIL import Image
 
         fig.patch.set(facecolor="white", alpha=1)
-        fig.savefig(buf, format="raw", dpi=CARD_DPI)
+        dpi = SLIDE_DPI if figure.call else CARD_DPI
+        fig.savefig(buf, format="raw", dpi=dpi)
         plt.close(fig)
-        size = (round(figure.size[0] * CARD_DPI), round(figure.size[1] * CARD_DPI))
+        size = (round(figure.size[0] * dpi), round(figure.size[1] * dpi))
         image = Image.frombuffer("RGBA", size, buf.getvalue()).convert("RGB")
         # 64 colours look the same as millions on a plot with a few lines, and make a file a
         # quarter the size (about 20 KB), encoded faster than the full-colour one.

@@ -17,6 +17,8 @@ from gen.model import Case, Entry
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
 # Every case publishes these files, `<case-id>.<suffix>`, keyed as in the JSON data index.
 FILES = {"svg_light": "light.svg", "svg_dark": "dark.svg", "csv": "csv", "json": "json", "py": "py"}
+FILES |= {"svg_narrow_light": "narrow.light.svg", "svg_narrow_dark": "narrow.dark.svg"}  # drawn for phones
+FILES |= {"png_slide": "slide.png", "svg_slide": "slide.svg"}  # 16:9, for lecture slides
 SUFFIXES = tuple(FILES.values())
 DATA_INDEX = "data/index.json"
 

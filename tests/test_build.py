@@ -170,3 +170,28 @@ def test_shown_reads_back_as_the_same_float():
         assert float(shown(value)) == value
         assert len(shown(value)) <= len(repr(value))
     assert shown(float("nan")) == "nan"  # as Python writes it; verification stops a NaN long before
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height from a PNG's header (its IHDR chunk)."""
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", path
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+@pytest.mark.parametrize(("entry", "case"), CASES, ids=CASE_IDS)
+def test_every_figure_has_a_slide(site, entry, case):
+    """16:9: a 1920 x 1080 PNG and an SVG whose smallest text is at least 28 px at 1920 px wide,
+    both with the figure's title and its call; linked from the page's embed block."""
+    folder = site / "schedulers" / entry.slug
+    assert png_size(folder / f"{case.id}.slide.png") == (1920, 1080)
+    svg = html.unescape((folder / f"{case.id}.slide.svg").read_text())
+    width, height = map(float, re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg).groups())
+    assert abs(width / height - 16 / 9) < 1e-3, (width, height)
+    smallest = min(float(s) for s in re.findall(r"font-size: ?([\d.]+)px", svg))
+    assert smallest * 1920 / width >= 28, smallest * 1920 / width
+    text = " ".join(re.findall(r">([^<>]+)</text>", svg))
+    assert f"{entry.name}: {case.title}"[:30] in text.replace("\n", " "), text[:200]
+    assert f"{entry.name}(" in text, text[:300]  # its call
+    page = (folder / "index.html").read_text()
+    assert f'href="{case.id}.slide.png"' in page and f'href="{case.id}.slide.svg"' in page

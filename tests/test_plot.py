@@ -63,6 +63,7 @@ def test_every_figure_keeps_its_text_inside_without_wasting_margin(traces, monke
         figure = figure_for(trace, f"{trace.entry.name}: {trace.case.title}")
         draw(figure, THEMES["light"])
         draw(figure.narrow(), THEMES["light"])  # the phone's drawing
+        draw(figure.slide(f"{trace.entry.name}(optimizer, ...) with a call long enough to wrap " * 2), THEMES["card"])
         draw(card(figure), THEMES["card"], png=True)
     for title, (x0, y0, x1, y1), (_, _, width, height) in boxes:
         assert min(x0, y0, width - x1, height - y1) >= -0.5, (title, x0, y0, width - x1, height - y1)

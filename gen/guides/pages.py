@@ -14,7 +14,7 @@ from gen.library import release, releases, torch_version
 from gen.model import CatalogError, Entry, Pitfall
 from gen.pages import ENV
 from gen.plot import Figure, Series
-from gen.publish import LICENSE, absolute
+from gen.publish import FILES, LICENSE, absolute
 from gen.verify import Check, compare, sentence
 
 LOWER = "momentum"  # a guide's columns named momentum[...] go to the lower panel
@@ -114,7 +114,7 @@ class GuideFigure:
 
     def item(self, site_url: str) -> dict[str, Any]:
         """Its line in /data/index.json: absolute URLs, the file keys of a case's files."""
-        urls = dict(zip(("svg_light", "svg_dark", "csv", "json", "py"), self.view.embed.urls, strict=True))
+        urls = dict(zip(FILES, self.view.embed.urls, strict=True))
         out: dict[str, Any] = {
             "guide": self.guide.title,
             "page": self.view.embed.permalink,
