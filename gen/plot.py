@@ -211,9 +211,8 @@ def draw(figure: Figure, t: dict, png: bool = False) -> bytes:
         axes = fig.axes
         fig.patch.set_alpha(0)
         heading = []
-        if (
-            png or figure.call
-        ):  # a preview or a slide travels alone: it names what it shows, smaller or on two lines to fit
+        # A preview or a slide travels alone: it names what it shows, smaller or on two lines to fit.
+        if png or figure.call:
             room = fig.bbox.width - 2 * PAD * fig.dpi / 72
             title = fig.suptitle(figure.title, x=PAD / 72 / figure.size[0], ha="left", fontsize=14, fontweight="bold")
             for size in (13, 12, 11, None):
@@ -231,10 +230,7 @@ def draw(figure: Figure, t: dict, png: bool = False) -> bytes:
                 PAD / 72 / figure.size[0], 0.98 - below / fig.bbox.height, figure.call,
                 ha="left", va="top", family="monospace", color=t["fg"],
             )  # fmt: skip
-            chars = len(figure.call)
-            while call.get_window_extent(_renderer(fig)).width > room and chars > 20:
-                chars -= 4
-                call.set_text(textwrap.fill(figure.call, chars, break_long_words=False))
+            wrap_to_fit(call, [(call, figure.call)], room, least=20)
             heading.append(call)
         labelled = {False: 0, True: 0}
         for s in _colored(figure.series):
@@ -254,8 +250,8 @@ def draw(figure: Figure, t: dict, png: bool = False) -> bytes:
         if figure.log:  # minor ticks at 2 and 5 only: each tick is five artists, and the 8 per
             axes[0].set_yscale("log")  # decade matplotlib makes were a fifth of a log figure's time
             axes[0].yaxis.set_minor_locator(NullLocator() if figure.thumb else LogLocator(subs=(2.0, 5.0)))
-            shown = [v for se in figure.series if not se.lower for v in se.values if v > 0]
-            low, high = figure.ylim or (min(shown), max(shown))
+            positive = [v for se in figure.series if not se.lower for v in se.values if v > 0]
+            low, high = figure.ylim or (min(positive), max(positive))
             limits, decades = log_scale(low, high, high if figure.ylim else axes[0].get_ylim()[1])
             axes[0].set_ylim(*limits)
             axes[0].yaxis.set_major_locator(FixedLocator(decades))
@@ -296,14 +292,21 @@ def draw(figure: Figure, t: dict, png: bool = False) -> bytes:
                 )  # fmt: skip
                 if legend.get_window_extent(_renderer(fig)).width <= room:
                     break
-            chars = max(len(label) for label in labels)
-            while legend.get_window_extent(_renderer(fig)).width > room and chars > 12:  # one column is too wide: wrap
-                chars -= 4
-                for text, label in zip(legend.get_texts(), labels, strict=True):
-                    text.set_text(textwrap.fill(label, chars, break_long_words=False))
+            # one column is still too wide: wrap the labels
+            wrap_to_fit(legend, list(zip(legend.get_texts(), labels, strict=True)), room, least=12)
         fit(fig, axes, legend, notes, heading)
         _ticks(axes, t, labels=True)
         return _save(fig, figure, png)
+
+
+def wrap_to_fit(box, texts: list[tuple[Any, str]], room: float, least: int) -> None:
+    """Wraps each text (its source beside it) four characters narrower at a time until `box`, the
+    artist holding them, is at most `room` pixels wide, or lines are down to `least` characters."""
+    chars = max(len(source) for _, source in texts)
+    while box.get_window_extent(_renderer(box.figure)).width > room and chars > least:
+        chars -= 4
+        for text, source in texts:
+            text.set_text(textwrap.fill(source, chars, break_long_words=False))
 
 
 def log_scale(low: float, high: float, top: float) -> tuple[tuple[float, float], list[float]]:

@@ -192,8 +192,8 @@ def check_explore(entry: Entry) -> None:
     """The Explore grid: a real base case, one to three controls of distinct plain values, at most
     MAX_SETTINGS combinations, each accepted by the signature and long enough for the schedule."""
     name, ex = entry.name, entry.explore
-    movable = [p for p in signature(name, entry.module).parameters if p not in ("optimizer", "last_epoch")]
-    if ex is None and not movable:
+    known = [p for p in signature(name, entry.module).parameters if p != "optimizer"]
+    if ex is None and set(known) <= {"last_epoch"}:
         return  # nothing to move: get_constant_schedule
     if ex is None:
         raise CatalogError(
@@ -211,7 +211,6 @@ def check_explore(entry: Entry) -> None:
         )
     if not 1 <= len(ex.controls) <= 3:
         raise CatalogError(f"{name} field 'explore': {len(ex.controls)} controls; expected one to three")
-    known = [p for p in signature(name, entry.module).parameters if p != "optimizer"]
     args = [c.arg for c in ex.controls]
     for control in ex.controls:
         owner = f"{name} explore control {control.arg!r}"
