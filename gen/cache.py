@@ -5,10 +5,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import multiprocessing
 import os
 import tempfile
-from collections.abc import Callable, Sequence
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -54,30 +52,3 @@ def put(name: str, data: bytes) -> None:
     with os.fdopen(fd, "wb") as f:
         f.write(data)
     os.replace(tmp, path)
-
-
-_TASKS: Sequence[Callable[[], object]] = ()  # read by forked workers, which inherit them
-
-
-def fill(tasks: Sequence[Callable[[], object]], workers: int) -> None:
-    """Run tasks that store their results in this cache in forked workers, so that the build's
-    own calls (still one by one, in order) read them back. The first task runs here first: what it
-    imports, the workers inherit (torch's first optimizer imports its compiler stack, 1.5 s). A
-    task that fails is left alone: the build's own call runs it again and reports it."""
-    global _TASKS
-    if workers < 2 or len(tasks) < 2 * workers:
-        return
-    _TASKS = tasks
-    try:
-        _run(0)
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            pool.map(_run, range(1, len(tasks)), chunksize=8)
-    finally:
-        _TASKS = ()
-
-
-def _run(index: int) -> None:
-    try:
-        _TASKS[index]()
-    except Exception:
-        pass

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from gen import torch_random
+from gen.library import parameters
 from gen.model import Code, Curve, Sched, Setting
 
 
@@ -62,8 +63,9 @@ def multistep(s: Setting) -> Curve:
 
 
 def constant(s: Setting) -> Curve:
+    """With total_iters=0 the factor, applied at step 0, is never divided out (the page's note)."""
     factor, n = s.args.get("factor", 1 / 3), s.args.get("total_iters", 5)
-    return closed(s, lambda b, t: b * (factor if t < n else 1.0))
+    return closed(s, lambda b, t: b * (factor if t < n or n == 0 else 1.0))
 
 
 def exponential(s: Setting) -> Curve:
@@ -127,15 +129,93 @@ def cyclic(s: Setting) -> Curve:
     return Curve(lrs, momentum)
 
 
-def chained(s: Setting) -> Curve:
-    """Each part multiplies the rate by its own factor: the product of the parts' factors."""
-    curves = [twin_for(p.name)(Setting(p.args, s.base_lrs, s.optim, s.steps)) for p in s.args["schedulers"]]
-    return Curve(
-        tuple(
-            tuple(b * math.prod(c.lrs[g][t] / b for c in curves) for t in range(s.steps))
-            for g, b in enumerate(s.base_lrs)
-        )
+# A part of a chain changes the rate it is handed: (rate before, the group's base rate, the part's
+# step t) -> rate after. t = 0 is the step each part takes when it is built. These are the
+# recursive forms the scheduler pages show, which ChainedScheduler steps in turn; their product is
+# the product of the parts' closed forms only while each part's form stays a pure factor.
+ChainRule = Callable[[float, float, int], float]
+
+
+def _cosine_rule(a: Mapping[str, Any]) -> ChainRule:
+    """Past T_max the cosine's ratio would divide by zero at t = T_max + 1 (mod 2 T_max): there the
+    recursive form adds half a step of the base rate's cosine, whatever the chain's rate is."""
+    t_max, eta_min = a["T_max"], a.get("eta_min", 0.0)
+
+    def rule(lr: float, b: float, t: int) -> float:
+        if t == 0:
+            return lr
+        if (t - 1 - t_max) % (2 * t_max) == 0:
+            return lr + (b - eta_min) * (1 - math.cos(math.pi / t_max)) / 2
+        ratio = (1 + math.cos(math.pi * t / t_max)) / (1 + math.cos(math.pi * (t - 1) / t_max))
+        return ratio * (lr - eta_min) + eta_min
+
+    return rule
+
+
+def _linear_rule(a: Mapping[str, Any]) -> ChainRule:
+    f0, f1, n = a.get("start_factor", 1 / 3), a.get("end_factor", 1.0), a.get("total_iters", 5)
+    return lambda lr, b, t: (
+        lr * f0 if t == 0 else lr if t > n else lr * (1 + (f1 - f0) / (n * f0 + (t - 1) * (f1 - f0)))
     )
+
+
+def _polynomial_rule(a: Mapping[str, Any]) -> ChainRule:
+    n, power = a.get("total_iters", 5), a.get("power", 1.0)
+    return lambda lr, b, t: lr if t == 0 or t > n else lr * ((1 - t / n) / (1 - (t - 1) / n)) ** power
+
+
+def _constant_rule(a: Mapping[str, Any]) -> ChainRule:
+    factor, n = a.get("factor", 1 / 3), a.get("total_iters", 5)
+    return lambda lr, b, t: lr * factor if t == 0 else lr / factor if t == n else lr
+
+
+def _multistep_rule(a: Mapping[str, Any]) -> ChainRule:
+    ms, gamma = list(a["milestones"]), a.get("gamma", 0.1)
+    return lambda lr, b, t: lr * gamma ** ms.count(t) if t > 0 else lr
+
+
+def _step_rule(a: Mapping[str, Any]) -> ChainRule:
+    size, gamma = a["step_size"], a.get("gamma", 0.1)
+    return lambda lr, b, t: lr * gamma if t > 0 and t % size == 0 else lr
+
+
+def _multiplicative_rule(a: Mapping[str, Any]) -> ChainRule:
+    f = function(a["lr_lambda"])
+    return lambda lr, b, t: lr * f(t) if t > 0 else lr
+
+
+def _lambda_rule(a: Mapping[str, Any]) -> ChainRule:
+    """LambdaLR sets the rate outright: whatever came before it in the chain is lost."""
+    f = function(a["lr_lambda"])
+    return lambda lr, b, t: b * f(t)
+
+
+CHAIN_RULES: dict[str, Callable[[Mapping[str, Any]], ChainRule]] = {
+    "StepLR": _step_rule,
+    "MultiStepLR": _multistep_rule,
+    "ConstantLR": _constant_rule,
+    "LinearLR": _linear_rule,
+    "ExponentialLR": lambda a: lambda lr, b, t: lr * a["gamma"] if t > 0 else lr,
+    "PolynomialLR": _polynomial_rule,
+    "MultiplicativeLR": _multiplicative_rule,
+    "CosineAnnealingLR": _cosine_rule,
+    "LambdaLR": _lambda_rule,
+}
+
+
+def chained(s: Setting) -> Curve:
+    """Every part's recursive form, applied in the chain's order to the one rate each group has:
+    first as each part is built (t = 0), then once per part on every step."""
+    rules = [CHAIN_RULES[p.name](p.args) for p in s.args["schedulers"]]
+    lrs = []
+    for b in s.base_lrs:
+        lr, row = b, []
+        for t in range(s.steps):
+            for rule in rules:
+                lr = rule(lr, b, t)
+            row.append(lr)
+        lrs.append(tuple(row))
+    return Curve(tuple(lrs))
 
 
 def swa(s: Setting) -> Curve:
@@ -243,15 +323,31 @@ def reduce_on_plateau(s: Setting) -> Curve:
 
 
 def sequential(s: Setting) -> Curve:
-    """Each part's own closed form, restarted at its milestone."""
+    """Each part's own closed form, restarted at its milestone. A part restarts from its closed form
+    at step 0; MultiplicativeLR has none, so at its milestone it multiplies the rate the previous
+    part left by lr_lambda(0), and goes on from there. ConstantLR's closed form counts total_iters=0
+    as reached at step 0: restarted, it holds the full rate, where built first it holds the factor."""
     parts: Sequence[Sched] = s.args["schedulers"]
     starts = [0, *s.args["milestones"]]
-    curves = [twin_for(p.name)(Setting(p.args, s.base_lrs, s.optim, s.steps)) for p in parts]
+
+    def part_at(t: int) -> int:
+        return max(i for i, m in enumerate(starts) if t >= m)
+
+    curves: list[Curve] = []
+    for k, p in enumerate(parts):
+        base = s.base_lrs
+        if p.name == "ConstantLR" and starts[k] > 0 and p.args.get("total_iters", 5) == 0:
+            p = Sched(p.name, {**p.args, "factor": 1.0})
+        if p.name == "MultiplicativeLR" and starts[k] > 0:
+            t, j = starts[k] - 1, part_at(starts[k] - 1)
+            fns = lambdas(Setting(p.args, s.base_lrs, s.optim, s.steps))
+            base = tuple(curves[j].lrs[g][t - starts[j]] * f(0) for g, f in enumerate(fns))
+        curves.append(twin_for(p.name)(Setting(p.args, base, s.optim, s.steps)))
     lrs = []
     for g in range(len(s.base_lrs)):
         row = []
         for t in range(s.steps):
-            k = max(i for i, m in enumerate(starts) if t >= m)
+            k = part_at(t)
             row.append(curves[k].lrs[g][t - starts[k]])
         lrs.append(tuple(row))
     return Curve(tuple(lrs))
@@ -268,8 +364,11 @@ def ramp(t: int, warmup: int) -> float:
 
 def default_lr(s: Setting) -> float:
     """`optimizer.defaults["lr"]`, which transformers reads for absolute rates: the `lr` given to the
-    optimizer (the only group's rate in the atlas's single-group cases)."""
-    return s.optim.args.get("lr", s.optim.lrs[0])
+    optimizer (the only group's rate in a single-group case). Groups with rates of their own leave it
+    at the optimizer's default, 1e-3 for SGD and Adam, whatever the groups' rates."""
+    if "lr" in s.optim.args or len(s.optim.lrs) == 1:
+        return s.optim.args.get("lr", s.optim.lrs[0])
+    return float(parameters(s.optim.name, "torch.optim")["lr"])
 
 
 def factor(s: Setting, rate: Callable[[int], float]) -> Curve:
@@ -292,8 +391,9 @@ def hf_progress(s: Setting, t: int) -> float:
 
 
 def hf_linear(s: Setting) -> Curve:
-    w = s.args["num_warmup_steps"]
-    return factor(s, lambda t: ramp(t, w) if t < w else max(0.0, 1 - hf_progress(s, t)))
+    """(N - t) / max(1, N - W) after warm-up: 0 from step W on when N <= W, not 1 at step W."""
+    w, n = s.args["num_warmup_steps"], s.args["num_training_steps"]
+    return factor(s, lambda t: ramp(t, w) if t < w else max(0.0, (n - t) / max(1, n - w)))
 
 
 def hf_cosine(s: Setting) -> Curve:
@@ -572,7 +672,8 @@ def timm_wsd(s: Setting) -> Curve:
     kind = a.get("stable_fn", "constant")
     tau = a.get("stable_timescale") or w
     power = 0.5 if kind == "rsqrt" else a.get("stable_power", 0.5)
-    down = WSD_DECAYS[a.get("decay_fn", "1-sqrt")]
+    shape = a.get("decay_fn", "1-sqrt")  # a name, or a function of the progress (a catalog lambda)
+    down = WSD_DECAYS[shape] if isinstance(shape, str) else lambda x, a: function(shape)(x)
 
     def rate(b: float, t: int) -> float:
         since = t - w
@@ -598,8 +699,11 @@ def timm_plateau(s: Setting) -> Curve:
         "min_lr": a.get("lr_min", 0.0),
     }
     after = reduce_on_plateau(Setting(rule, s.base_lrs, s.optim, s.steps - w, s.metric[w:]))
+    # Noise multiplies the rate of each epoch past warm-up (given step(w + k) at row w + k); the rule
+    # goes on from the rate without it.
+    noisy = [tuple(v + v * timm_noise(s, w + k) if k else v for k, v in enumerate(lrs)) for lrs in after.lrs]
     warm = [tuple(start + t * (b - start) / w for t in range(w)) for b in s.base_lrs]
-    return Curve(tuple(up + down for up, down in zip(warm, after.lrs, strict=True)))
+    return Curve(tuple(up + down for up, down in zip(warm, noisy, strict=True)))
 
 
 TWINS: dict[str, Callable[[Setting], Curve]] = {

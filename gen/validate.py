@@ -16,7 +16,7 @@ from gen import cache
 from gen.cache import library_version
 from gen.library import release, scheduler_class
 from gen.model import Case, CatalogError, Code, Entry, Sched, jsonable
-from gen.twins import TWINS
+from gen.twins import CHAIN_RULES, TWINS
 
 SECTIONS = (
     "signature",
@@ -95,6 +95,13 @@ def check_args(owner: str, name: str, module: str, args: Mapping[str, Any]) -> N
         for part in value if isinstance(value, (list, tuple)) else [value]:
             if isinstance(part, Sched):
                 check_args(f"{owner} (part {part.name})", part.name, "torch.optim.lr_scheduler", part.args)
+    if name == "ChainedScheduler":  # its twin steps each part's recursive form: only those it knows
+        for part in args.get("schedulers", ()):
+            if part.name not in CHAIN_RULES:
+                raise CatalogError(
+                    f"{owner}: argument schedulers has a {part.name}, whose recursive form the chain's twin "
+                    f"does not model; expected parts among {', '.join(CHAIN_RULES)}"
+                )
     missing = [
         p
         for p, v in sig.parameters.items()

@@ -22,6 +22,7 @@ ONE_CYCLE = next(e for e in ENTRIES if e.name == "OneCycleLR")
 PLATEAU = next(e for e in ENTRIES if e.name == "ReduceLROnPlateau")
 SEQUENTIAL = next(e for e in ENTRIES if e.name == "SequentialLR")
 SWALR = next(e for e in ENTRIES if e.name == "SWALR")
+CHAINED = next(e for e in ENTRIES if e.name == "ChainedScheduler")
 BASIC = COSINE.cases[0]
 
 
@@ -54,6 +55,11 @@ BROKEN = {
     "silent pitfall without a symptom": (
         dataclasses.replace(SWALR, pitfalls=(dataclasses.replace(SWALR.pitfalls[0], expect=None, symptom=""),)),
         rf"SWALR pitfall '{SWALR.pitfalls[0].id}': field 'symptom' is empty; a silent pitfall",
+    ),
+    "a chain part whose recursive form the twin does not model": (
+        with_case(CHAINED, args={"schedulers": [Sched("OneCycleLR", {"max_lr": 1.0, "total_steps": 80})]}),
+        r"ChainedScheduler case 'warmup-decay': argument schedulers has a OneCycleLR, whose recursive form "
+        r"the chain's twin does not model; expected parts among StepLR",
     ),
     "unknown scheduler": (
         dataclasses.replace(COSINE, name="CosineAnnealingLRR"),

@@ -2,7 +2,7 @@
 
 from gen import twins
 from gen.catalog.common import misuse
-from gen.model import Arg, Case, Control, Entry, Explore, Formula, Optim, Pitfall, Sched
+from gen.model import Arg, Case, Code, Control, Entry, Explore, Formula, Optim, Pitfall, Sched
 
 
 def warmup_cosine(warmup: int, steps: int = 100) -> dict:
@@ -177,6 +177,8 @@ WARM = Sched("LinearLR", {"start_factor": 0.1, "total_iters": 10})
 DECAY = Sched("ExponentialLR", {"gamma": 0.97})
 STAIRS = Sched("StepLR", {"step_size": 30, "gamma": 0.5})
 COSINE = Sched("CosineAnnealingLR", {"T_max": 100})
+# The product of STAIRS and COSINE's closed forms, run by the library as a LambdaLR.
+PRODUCT = Sched("LambdaLR", {"lr_lambda": Code("lambda t: 0.5 ** (t // 30) * (1 + math.cos(math.pi * t / 100)) / 2")})
 
 CHAINED = Entry(
     name="ChainedScheduler",
@@ -189,28 +191,39 @@ factor, so the effects multiply: a warm-up chained with an exponential decay is 
 by the warm-up factor, both at once (on a log axis the effects add). Compare
 [SequentialLR](../sequential-lr/index.md), which runs its parts one after another.
 
-The product holds for the chainable schedulers (StepLR, MultiStepLR, ConstantLR, LinearLR,
+Each part's rule is its recursive (chainable) form, applied to the rate the part before it left.
+While every part's form is a pure factor (StepLR, MultiStepLR, ConstantLR, LinearLR,
 ExponentialLR, PolynomialLR, MultiplicativeLR, and CosineAnnealingLR with `eta_min=0` up to
-`T_max`). Parts that set the rate outright (LambdaLR, CyclicLR, OneCycleLR) overwrite what came
-before them in the list. The plots show the chain against each part run alone on its own
-optimizer.
+`T_max`) the chain is the product of the parts run alone. Past `T_max`, CosineAnnealingLR's form
+adds a term of its own base rate instead of multiplying, and the chain leaves the product: see
+[the figure below](#past-t-max). LambdaLR sets the rate outright and overwrites what came before
+it in the list. The plots show the chain against each part run alone on its own optimizer.
 """,
     args=(
         Arg("schedulers", "The parts, each built on the same optimizer; stepped in this order."),
         Arg("optimizer", "The wrapped optimizer; by default the first part's."),
     ),
     formula=Formula(
-        closed=r"\eta_t = \eta_0 \prod_{k=1}^{K} \frac{S_k(t)}{\eta_0}",
-        recursive=r"\eta_t = \eta_{t-1} \prod_{k=1}^{K} \frac{S_k(t)}{S_k(t-1)}",
+        closed=r"\eta_t = R_K\bigl(t,\ R_{K-1}(t,\ \dots R_1(t,\ \eta_{t-1}) \dots)\bigr)",
+        closed_title="Each step applies every part's recursive form in turn:",
+        recursive=r"\eta_t = \eta_0 \prod_{k=1}^{K} \frac{S_k(t)}{\eta_0}",
+        recursive_title="Which equals the product of the parts' closed forms only while every part's form is a pure factor:",
         symbols=(
             (r"\eta_t", "the rate after `t` calls to `step()`"),
             (r"\eta_0", "the group's starting rate (the optimizer's `lr`)"),
+            (
+                r"R_k(t, \eta)",
+                "the rate `schedulers[k-1]`'s recursive form gives at its step `t` from the rate \\(\\eta\\) it is handed",
+            ),
             (r"S_k(t)", "the rate `schedulers[k-1]` would give after `t` steps on its own"),
             (r"K", "`len(schedulers)`"),
         ),
         note="""
-The twin that checks this page computes each part's own closed form and multiplies the factors;
-it never steps a chain.
+The twin that checks this page steps each part's recursive form, as the part's own page writes
+it, in the chain's order (each part's first application is when it is built); it never steps a
+chain. It models the parts whose recursive form the atlas writes out (StepLR, MultiStepLR,
+ConstantLR, LinearLR, ExponentialLR, PolynomialLR, MultiplicativeLR, CosineAnnealingLR and
+LambdaLR); the catalog refuses a chain with any other part.
 """,
     ),
     twin=twins.chained,
@@ -248,6 +261,22 @@ it never steps a chain.
             text="Every 30 steps the cosine is halved: the product of the two parts, step by step.",
         ),
         Case(
+            "past-t-max",
+            "Past T_max the chain is not the product",
+            {"schedulers": [STAIRS, COSINE]},
+            steps=241,
+            overlay=(PRODUCT,),
+            log=True,
+            text=r"""
+The same chain run on past `T_max=100`, against LambdaLR given the product of the two parts'
+closed forms: the curve the chain is usually taken for. The two agree up to step 100, where both
+reach 0. At step 101 CosineAnnealingLR's recursive form cannot divide by its factor at step 100
+(0), so it adds \(\tfrac12(\eta_0 - \eta_{\min})(1 - \cos\frac{\pi}{T_{\max}})\) of its own base rate
+instead: the three halvings StepLR made at steps 30, 60 and 90 are not in that term. From step 101
+on the chain runs \(2^3 = 8\) times above the product, halving with it every 30 steps.
+""",
+        ),
+        Case(
             "groups",
             "Two parameter groups",
             {"schedulers": [WARM, DECAY]},
@@ -257,6 +286,27 @@ it never steps a chain.
         ),
     ),
     pitfalls=(
+        Pitfall(
+            id="not-the-product",
+            title="Taking the chain for the product of its parts",
+            code=misuse(
+                """
+scheduler = ChainedScheduler([StepLR(optimizer, step_size=30, gamma=0.5), CosineAnnealingLR(optimizer, T_max=100)])
+for step in range(1, 102):
+    optimizer.step()
+    scheduler.step()
+product = 0.1 * 0.5 ** (101 // 30) * (1 + math.cos(math.pi * 101 / 100)) / 2
+print(f"step 101: chain {optimizer.param_groups[0]['lr']:.4g}, product of the parts {product:.4g}")
+""",
+                imports="import math\nfrom torch.optim.lr_scheduler import ChainedScheduler, CosineAnnealingLR, StepLR",
+            ),
+            symptom="Past `T_max` the rate is higher than the product of the parts' curves (8 times here). No message.",
+            cause="Each part applies its recursive form to the rate it is handed. Past `T_max`, CosineAnnealingLR's "
+            "form adds a term of its own base rate, which knows nothing of StepLR's halvings.",
+            fix="Keep a CosineAnnealingLR part within `T_max` (set it to the run's length), or write the product "
+            "you want as one LambdaLR.",
+            see="schedulers/chained-scheduler/index.md#past-t-max",
+        ),
         Pitfall(
             id="other-optimizer",
             title="Parts on different optimizers",
