@@ -171,7 +171,7 @@ def _constant_rule(a: Mapping[str, Any]) -> ChainRule:
 
 def _multistep_rule(a: Mapping[str, Any]) -> ChainRule:
     ms, gamma = list(a["milestones"]), a.get("gamma", 0.1)
-    return lambda lr, b, t: lr * gamma ** ms.count(t) if t > 0 else lr
+    return lambda lr, b, t: lr * gamma ** ms.count(t)  # a milestone at 0 applies as the part is built
 
 
 def _step_rule(a: Mapping[str, Any]) -> ChainRule:
