@@ -1,9 +1,7 @@
-"""Everything that knows MkDocs, through the public API of MkDocs 1.6: the generated files, the
-short links, server-side math, and no half-built site. No other module imports mkdocs.
-
-The generated pages and data go to MkDocs from memory as `File.generated` (on_files); each
-drawing is a `File.generated` read from the cache, where the worker pool puts it while MkDocs
-converts the pages, and which on_env waits for before MkDocs copies the files.
+"""What the atlas asks of MkDocs beyond mkdocs-gen-files, through the public API of MkDocs 1.6:
+the generator imported afresh for every build, the short links, server-side math, Material's
+script deferred, and no half-built site. The generated files themselves go in through gen-files'
+script, gen/files.py; no other module knows MkDocs.
 """
 
 from __future__ import annotations
@@ -17,12 +15,9 @@ from types import ModuleType
 
 from jinja2 import FileSystemBytecodeCache
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
-from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.files import InclusionLevel
 
 _command = "build"
-_gen: ModuleType | None = None  # gen.build as it was on disk when this build started
-_site = None  # gen.build.Site of this build
 _math = None  # gen.math.Renderer of this build
 _site_dir = ""
 _aliases_added: set[str] = set()  # the catalog's short links put in redirect_maps by the last on_config
@@ -43,11 +38,12 @@ def on_startup(command, dirty) -> None:
 
 
 def on_config(config):
-    """Short links (/CosineAnnealingLR/) come from the catalog, not from a list in mkdocs.yml that
-    would fall out of step: they are added to mkdocs-redirects' map, which it reads in on_files."""
-    global _gen, _site_dir
-    _gen, _site_dir = fresh("gen.build"), config["site_dir"]
-    aliases = importlib.import_module("gen.publish").aliases(_gen.ENTRIES)
+    """The generator as it is on disk now, imported before gen-files runs its script. Short links
+    (/CosineAnnealingLR/) come from the catalog, not from a list in mkdocs.yml that would fall out
+    of step: they are added to mkdocs-redirects' map, which it reads in on_files."""
+    global _site_dir
+    _site_dir = config["site_dir"]
+    aliases = fresh("gen.publish").aliases(importlib.import_module("gen.catalog").ENTRIES)
     redirects = config.plugins["redirects"].config["redirect_maps"]
     if clash := (redirects.keys() - _aliases_added) & aliases.keys():
         raise PluginError(f"mkdocs.yml redirect_maps repeats catalog aliases: {sorted(clash)}")
@@ -59,18 +55,10 @@ def on_config(config):
     return config
 
 
-@event_priority(50)  # before the plugins' on_files: mkdocs-redirects looks for its targets there
 def on_files(files, config):
-    """The generated part of the site. SUMMARY.md feeds literate-nav; it is not a page itself."""
-    global _site, _math
-    assert _gen is not None
-    _site = _gen.generate(site_url=config.site_url)
+    """After gen-files' script: SUMMARY.md feeds literate-nav; it is not a page itself."""
+    global _math
     _math = importlib.import_module("gen.math").Renderer()
-    for path, data in sorted(_site.files.items()):
-        files.append(File.generated(config, path, content=data))
-    folder = importlib.import_module("gen.cache").folder()
-    for path, name in sorted(_site.drawings.items()):
-        files.append(File.generated(config, path, abs_src_path=str(folder / name)))
     summary = files.get_file_from_path("SUMMARY.md")
     if summary is not None:
         summary.inclusion = InclusionLevel.EXCLUDED
@@ -78,15 +66,8 @@ def on_files(files, config):
 
 
 def on_env(env, config, files):
-    """Every drawing finished (MkDocs copies the files next). And Material's ~50 templates were
-    compiled on every build (a tenth of a warm rebuild): Jinja keeps their bytecode in the cache,
-    checked against each template's source when loaded."""
-    assert _site is not None
-    try:
-        for path in _site.drawings:
-            _site.fetch(path)  # into the cache, where its File reads it
-    finally:
-        _site.close()
+    """Material's ~50 templates were compiled on every build (a tenth of a warm rebuild): Jinja
+    keeps their bytecode in the cache, checked against each template's source when loaded."""
     folder = importlib.import_module("gen.cache").folder() / "jinja"
     folder.mkdir(parents=True, exist_ok=True)
     env.bytecode_cache = FileSystemBytecodeCache(str(folder))
@@ -148,7 +129,5 @@ def on_build_error(error) -> None:
     leaves no worker and no site behind: a half-valid site must not be mistaken for a good one."""
     if _math is not None:
         _math.close()
-    if _site is not None:
-        _site.close()
     if _command == "build" and _site_dir:
         shutil.rmtree(_site_dir, ignore_errors=True)
