@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
+import math
 import re
 import types
 import typing
@@ -15,7 +16,7 @@ from typing import Any
 from gen import cache
 from gen.cache import library_version
 from gen.library import release, scheduler_class
-from gen.model import Case, CatalogError, Code, Entry, Sched, jsonable
+from gen.model import Case, CatalogError, Code, Entry, Sched, jsonable, shown
 from gen.twins import CHAIN_RULES, TWINS
 
 SECTIONS = (
@@ -154,6 +155,8 @@ def check_entry(entry: Entry, families: Iterable[str]) -> None:
                     f"{where}: field 'steps' is {case.steps}, too short to show the whole schedule; "
                     f"expected at least {need}"
                 )
+            check_period_log(where, entry, case, args, case.steps)
+            check_cycle_log(where, entry, case, args, case.steps)
     if len(entry.cases) < 2:
         raise CatalogError(f"{name}: field 'cases' has {len(entry.cases)}; expected at least two")
     taken = {*SECTIONS, *seen}  # one page: a pitfall's anchor must not land on a plot or a section
@@ -263,6 +266,8 @@ def check_explore(entry: Entry) -> None:
                 f"{where}: {steps} steps are too short to show the whole schedule; expected at least {need} "
                 "(set Explore.steps, or drop the value)"
             )
+        check_period_log(where, entry, base, run_args, steps)
+        check_cycle_log(where, entry, base, run_args, steps)
 
 
 def _plain(value: Any) -> bool:
@@ -311,6 +316,87 @@ def check_stepping(entry: Entry, case: Case, owner: str) -> None:
             f"{owner}: field 'handover' is {case.handover}; expected a step between 1 and steps - 1 "
             f"({case.steps - 1}) on a scheduler stepped without a metric"
         )
+
+
+def _off(found: int, exact: int, unit: str) -> str:
+    n = abs(found - exact)
+    return f"{'one' if n == 1 else n} {unit}{'s' if n > 1 else ''} {'short' if found < exact else 'past'}"
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_period_log(where: str, entry: Entry, case: Case, args: Mapping[str, Any], steps: int) -> None:
+    """A known limit of torch, not a twin: CosineAnnealingWarmRestarts stepped with fractional epochs
+    (`step(epoch + i / iters)`) must find, at every epoch the run shows, the period that the exact
+    lengths T_0, T_0 * T_mult, ... give. At some restarts torch's float logarithm lands one short."""
+    if entry.name != "CosineAnnealingWarmRestarts" or entry.library != "torch" or not case.iters:
+        return  # stepped without an argument, torch keeps T_cur and T_i as counters
+    t0, mult = args.get("T_0"), args.get("T_mult", 1)
+    if not (_whole(t0) and _whole(mult) and t0 >= 1 and mult >= 2):
+        return  # T_mult=1 takes epoch % T_0; other values torch itself rejects
+    # The call after row k (k from the handover on) sets the rate of row k + 1; the last call shows nowhere.
+    for k in range(case.handover, steps - 1):
+        e, i = divmod(k, case.iters)
+        epoch = e + i / case.iters
+        # torch's step(epoch), documented in lr_scheduler.py, for epoch >= T_0 and T_mult != 1:
+        #     n = int(math.log((epoch / self.T_0 * (self.T_mult - 1) + 1), self.T_mult))
+        # (e.g. T_mult=3 at epoch 121 * T_0: int(4.999999999999999) = 4, where the period is the fifth).
+        found = int(math.log(epoch / t0 * (mult - 1) + 1, mult)) if epoch >= t0 else 0
+        start, period, n = 0, t0, 0  # the exact period: the lengths laid end to end (twins.warm_restarts)
+        while epoch >= start + period:
+            start, period, n = start + period, period * mult, n + 1
+        if found != n:
+            what = "eta_min instead of a restart" if found < n else f"a restart before period i={n} ends"
+            raise CatalogError(
+                f"{where}: argument T_mult={mult!r} with T_0={t0!r}: torch finds the period with a float log "
+                f"that lands {_off(found, n, 'period')} at epoch {shown(epoch)} ({what}); expected at most "
+                f"{k + 1} steps (a run that stops before epoch {shown(epoch)}), or another T_mult"
+            )
+
+
+TIMM_CYCLES = ("CosineLRScheduler", "TanhLRScheduler", "PolyLRScheduler")
+
+
+def check_cycle_log(where: str, entry: Entry, case: Case, args: Mapping[str, Any], steps: int) -> None:
+    """A known limit of timm, not a twin: its cosine, tanh and poly schedules with cycle_mul != 1 must
+    find, at every t the run reaches, the cycle that the exact lengths t_initial, t_initial *
+    cycle_mul, ... give. At some restarts timm's float logarithm lands a cycle off; only where the
+    rate shows it (a cycle before cycle_limit, since every later one is lr_min)."""
+    if entry.name not in TIMM_CYCLES or entry.library != "timm":
+        return
+    ti, mul = args.get("t_initial"), args.get("cycle_mul", 1.0)
+    if not (isinstance(ti, (int, float)) and isinstance(mul, (int, float)) and ti > 0 and 0 < mul != 1):
+        return  # equal cycles take t // t_initial; other values are the run's to report
+    limit, w = args.get("cycle_limit", 1), args.get("warmup_t", 0)
+    prefix = args.get("warmup_prefix", False)
+    if case.iters is None and not args.get("t_in_epochs", True):
+        return  # stepped per epoch, timm heeds only step_update, which the loop never calls: t stays 0
+    per = case.epoch_batches(args) or 1  # rows per unit of t: t is the epoch, or the update (gen.reproduce)
+    for t in range(max(1, w), (steps - 1) // per + 1):  # before warmup_t the rate is the warm-up's
+        x = t - w if prefix else t
+        # timm's _get_lr(t), documented in cosine_lr.py, tanh_lr.py and poly_lr.py, for cycle_mul != 1:
+        #     i = math.floor(math.log(1 - t / self.t_initial * (1 - self.cycle_mul), self.cycle_mul))
+        # (e.g. cycle_mul=1.25, t_initial=16 at t=61: floor(2.9999999999999996) = 2, where the cycle is i=3).
+        inside = 1 - x / ti * (1 - mul)
+        if inside <= 0:
+            return  # past the end of shrinking cycles timm's log raises: the run reports it
+        found = min(math.floor(math.log(inside, mul)), limit)
+        length, i = ti, 0  # the exact cycle (twins.timm_cycle), counted up to cycle_limit: lr_min from there
+        while x >= length and i < limit:
+            x, length, i = x - length, length * mul, i + 1
+        if found != i:
+            if found < i:
+                what = f"the end of cycle i={found} instead of " + ("a restart" if i < limit else "lr_min")
+            else:
+                what = f"{'a restart' if found < limit else 'lr_min'} before cycle i={i} ends"
+            after = f" after warmup_t={w!r}" if prefix and w else ""
+            raise CatalogError(
+                f"{where}: argument cycle_mul={mul!r} with t_initial={ti!r}{after}: timm finds the cycle with a "
+                f"float log that lands {_off(found, i, 'cycle')} at t={t} ({what}); expected a run that stops "
+                f"before t={t} (at most {t * per} steps), or another cycle_mul"
+            )
 
 
 def check_catalog(entries: Sequence[Entry], families: Iterable[str]) -> None:

@@ -23,6 +23,8 @@ PLATEAU = next(e for e in ENTRIES if e.name == "ReduceLROnPlateau")
 SEQUENTIAL = next(e for e in ENTRIES if e.name == "SequentialLR")
 SWALR = next(e for e in ENTRIES if e.name == "SWALR")
 CHAINED = next(e for e in ENTRIES if e.name == "ChainedScheduler")
+WARM_RESTARTS = next(e for e in ENTRIES if e.name == "CosineAnnealingWarmRestarts")
+TIMM_COSINE = next(e for e in ENTRIES if e.name == "CosineLRScheduler")
 BASIC = COSINE.cases[0]
 
 
@@ -103,6 +105,20 @@ BROKEN = {
     "too few steps": (
         with_case(COSINE, steps=50),
         r"CosineAnnealingLR case 'basic': field 'steps' is 50, too short to show the whole schedule; expected at least 101",
+    ),
+    "torch's float log finds a period one short": (
+        with_case(WARM_RESTARTS, args={"T_0": 1, "T_mult": 3}, iters=2, steps=300),
+        r"CosineAnnealingWarmRestarts case 'basic': argument T_mult=3 with T_0=1: torch finds the period with a "
+        r"float log that lands one period short at epoch 121 \(eta_min instead of a restart\); expected at most "
+        r"243 steps \(a run that stops before epoch 121\), or another T_mult",
+    ),
+    "timm's float log finds a cycle one short": (
+        with_case(
+            TIMM_COSINE, args={"t_initial": 16, "cycle_limit": 4}, steps=131, vary="cycle_mul", values=(1.5, 1.25)
+        ),
+        r"CosineLRScheduler case 'basic' run 'cycle_mul=1\.25': argument cycle_mul=1\.25 with t_initial=16: timm "
+        r"finds the cycle with a float log that lands one cycle short at t=61 \(the end of cycle i=2 instead of a "
+        r"restart\); expected a run that stops before t=61 \(at most 61 steps\), or another cycle_mul",
     ),
     "missing twin": (
         dataclasses.replace(COSINE, twin=None),

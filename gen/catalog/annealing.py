@@ -178,7 +178,10 @@ in torch 2.13 this form gives no deprecation warning for this scheduler.
         note="""
 The rate never quite reaches \\(\\eta_{\\min}\\): the step where it would is the restart. torch
 keeps \\(T_{cur}\\) and \\(T_i\\) as counters when stepped without an argument, and finds the
-period with a floating-point logarithm when given an epoch.
+period with a floating-point logarithm when given an epoch. That logarithm lands one period short
+at some restarts, where the rate is then \\(\\eta_{\\min}\\) instead of the initial rate: with
+`T_mult=3` at the fifth restart, epoch `121 * T_0`, and with `T_mult=10` at the third, epoch
+`111 * T_0`. The atlas refuses a run with fractional epochs that reaches such a restart.
 """,
     ),
     twin=twins.warm_restarts,

@@ -48,6 +48,15 @@ sets it, so the first batch or epoch already uses it. Then it climbs in a straig
 base rate at \\(t = \\) `warmup_t`.
 """
 
+CYCLE_LOG_NOTE = """
+With `cycle_mul` other than 1, timm finds the cycle \\(i\\) with a floating-point logarithm, which
+at some restarts lands one cycle short: with `t_initial=16` and `cycle_mul=1.25`, at \\(t = 61\\)
+the rate stays at the end of the third cycle, near `lr_min`, instead of restarting the fourth. The
+same happens with `cycle_mul=1.5` at \\(t = 211\\), and with `t_initial=1` and `cycle_mul=3` at
+\\(t = 121\\) (both the fifth restart). The atlas refuses a setting whose run reaches such a
+restart within `cycle_limit` cycles.
+"""
+
 STEPPING = """
 timm's schedulers have no hidden counter: the training loop says what time it is. timm's own
 `train.py` calls `scheduler.step_update(num_updates=updates)` after every optimizer update and
@@ -140,7 +149,7 @@ before the cycle, so the whole cosine follows it.
             (r"\gamma,\ L,\ k", "`cycle_decay`, `cycle_limit`, `k_decay`"),
             (r"\eta_{\min}", "`lr_min`"),
         ),
-        note=WARMUP_NOTE,
+        note=WARMUP_NOTE + CYCLE_LOG_NOTE,
     ),
     twin=twins.timm_cosine,
     explore=Explore(
@@ -299,7 +308,7 @@ value at `warmup_t`, not to the base rate.
             (r"i,\ \tau,\ T_i", "the cycle, the time into it and its length, as for the cosine"),
             (r"\gamma,\ \eta_{\min}", "`cycle_decay`, `lr_min`"),
         ),
-        note=WARMUP_NOTE,
+        note=WARMUP_NOTE + CYCLE_LOG_NOTE,
     ),
     twin=twins.timm_tanh,
     explore=Explore(
@@ -376,7 +385,7 @@ timm's `--sched poly`: the rate falls from the base rate to `lr_min` along
             (r"i,\ \tau,\ T_i", "the cycle, the time into it and its length, as for the cosine"),
             (r"\gamma,\ \eta_{\min}", "`cycle_decay`, `lr_min`"),
         ),
-        note=WARMUP_NOTE,
+        note=WARMUP_NOTE + CYCLE_LOG_NOTE,
     ),
     twin=twins.timm_poly,
     explore=Explore(
