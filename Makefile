@@ -1,7 +1,8 @@
 # The two commands of the README:
 #   make serve   installs everything, builds the site and serves it on http://127.0.0.1:8000
 #   make test    installs everything (Chromium too) and runs the whole test suite
-# Also: make build (site/ only), make bench (the benchmark figures), make lint.
+# Also: make build (site/ only), make bench (the benchmark figures), make lint, and
+# make check (lint and every test that needs no site build and no browser: the working loop).
 
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -11,7 +12,7 @@ export DISABLE_MKDOCS_2_WARNING := true
 # Reproducible builds: sitemap dates follow the last commit, not the clock.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: serve build test bench lint setup chromium
+.PHONY: serve build test check bench lint setup chromium
 
 serve: setup
 	$(VENV)/bin/mkdocs serve
@@ -19,8 +20,12 @@ serve: setup
 build: setup
 	$(VENV)/bin/mkdocs build
 
+# Two workers (pytest-xdist): the browser tests on one, everything else shared out; see tests/conftest.py.
 test: setup chromium
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n 2 --dist loadgroup --durations=25
+
+check: lint
+	$(VENV)/bin/pytest -n 2 -m "not site" -q
 
 # Lighthouse (npm) is only for the benchmark: installed beside the cache, not for every user.
 bench: setup chromium

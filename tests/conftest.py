@@ -1,4 +1,10 @@
-"""Shared fixtures: every catalog case run once on torch, and one strict build of the site."""
+"""Shared fixtures: every catalog case run once on torch, and one strict build of the site.
+
+`make test` runs pytest-xdist with two workers. What the workers share is made once by whichever
+asks first, under a file lock: the site and its cache, the sub-path build, the trace cache. The
+ports the site is built for are chosen by the first process (xdist's controller) and inherited by
+the workers; every test that serves the site or drives the browser runs on one worker
+(`xdist_group("browser")`), so one server at a time holds those ports."""
 
 from __future__ import annotations
 
@@ -13,30 +19,31 @@ import threading
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from gen.catalog import ENTRIES
 from gen.model import Case, Entry, Trace
 from gen.run import run_case
 
 ROOT = Path(__file__).resolve().parents[1]
-# Tests never read a cache an earlier run left: every trace they check comes from torch now.
-os.environ["ATLAS_CACHE_DIR"] = tempfile.mkdtemp(prefix="atlas-test-cache-")
+# Tests never read a cache an earlier run left: every trace they check comes from torch now (the
+# workers of one run share theirs: ATLAS_TEST_RUN_CACHE is set by the first process of the run).
+os.environ["ATLAS_CACHE_DIR"] = os.environ.setdefault(
+    "ATLAS_TEST_RUN_CACHE", tempfile.mkdtemp(prefix="atlas-test-cache-")
+)
 CASES: list[tuple[Entry, Case]] = [(e, c) for e in ENTRIES for c in e.cases]
 CASE_IDS = [f"{e.name}-{c.id}" for e, c in CASES]
 QUIET = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
-# A timm script first makes timm.scheduler importable where `import timm` fails here (see
-# gen/timm_import.py); then it runs as `python script.py` would.
-TIMM_FIRST = "import runpy, sys; from gen import timm_import; timm_import.ensure(); runpy.run_path(sys.argv[1], run_name='__main__')"
+
+# Tests that build the site, serve it or drive a browser: `make check` leaves them out (CI runs all).
+NEEDS_A_SITE = {"site", "site_cache", "subpath_root", "server", "browser"}
 
 
-def run_script(path: Path) -> subprocess.CompletedProcess[str]:
-    """A published script in a clean interpreter (-I: no PYTHONPATH, no user site), in its folder,
-    which is not the project."""
-    cmd = [sys.executable, "-I", str(path)]
-    if "from timm" in path.read_text():
-        cmd = [sys.executable, "-I", "-c", TIMM_FIRST, str(path)]
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=path.parent, timeout=300)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if NEEDS_A_SITE & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.site)
 
 
 @pytest.fixture(scope="session")
@@ -50,11 +57,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def agreed_port(name: str) -> int:
+    """A free port, the same in every worker of this run (chosen by its first process)."""
+    return int(os.environ.setdefault(name, str(free_port())))
+
+
 # Instant navigation only works under site_url: the browser tests serve the site at this address.
-PORT = free_port()
+PORT = agreed_port("ATLAS_TEST_PORT")
 SITE_URL = f"http://127.0.0.1:{PORT}/"
 # A second build, hosted under a sub-path as on GitHub Pages (https://user.github.io/atlas/).
-SUB_PORT = free_port()
+SUB_PORT = agreed_port("ATLAS_TEST_SUB_PORT")
 SUB_URL = f"http://127.0.0.1:{SUB_PORT}/atlas/"
 
 
@@ -73,27 +85,41 @@ def mkdocs_build(
     return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
 
 
+def shared(factory: pytest.TempPathFactory, name: str) -> Path:
+    """A folder of this run that every xdist worker sees (the run's own base folder without xdist)."""
+    base = factory.getbasetemp()
+    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / name
+
+
+def built(factory: pytest.TempPathFactory, name: str, cache: Path, site_url: str = SITE_URL) -> Path:
+    """A strict build into a shared folder, made by the first worker that asks; the others wait
+    for it. A failed build leaves no folder, so the next one to ask builds (and fails) again."""
+    out = shared(factory, name)
+    with FileLock(f"{out}.lock"):
+        if not out.is_dir():
+            done = mkdocs_build(out, cache, site_url=site_url)
+            assert done.returncode == 0, done.stderr[-4000:]
+            assert "WARNING" not in done.stderr, done.stderr[-4000:]
+    return out
+
+
 @pytest.fixture(scope="session")
 def site_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("cache")
+    (path := shared(tmp_path_factory, "site-cache")).mkdir(exist_ok=True)
+    return path
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory, site_cache: Path) -> Path:
     """The site, built once from a cold cache, shared by the build and browser tests."""
-    out = tmp_path_factory.mktemp("site")
-    done = mkdocs_build(out, site_cache)
-    assert done.returncode == 0, done.stderr[-4000:]
-    assert "WARNING" not in done.stderr, done.stderr[-4000:]
-    return out
+    return built(tmp_path_factory, "site", site_cache)
 
 
 @pytest.fixture(scope="session")
 def subpath_root(tmp_path_factory: pytest.TempPathFactory, site: Path, site_cache: Path) -> Path:
     """A folder whose `atlas/` holds the site built for SUB_URL (from the warm cache of `site`)."""
-    root = tmp_path_factory.mktemp("hosted")
-    done = mkdocs_build(root / "atlas", site_cache, site_url=SUB_URL)
-    assert done.returncode == 0, done.stderr[-4000:]
+    (root := shared(tmp_path_factory, "hosted")).mkdir(exist_ok=True)
+    built(tmp_path_factory, "hosted/atlas", site_cache, site_url=SUB_URL)
     return root
 
 

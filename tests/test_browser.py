@@ -6,6 +6,7 @@ import functools
 import http.server
 import re
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,6 +16,7 @@ from conftest import SUB_PORT, SUB_URL, Quiet, is_redirect
 from gen.catalog import ENTRIES
 
 playwright = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.xdist_group("browser")  # one worker serves the site on its agreed ports
 AXE = Path(__import__("axe_playwright_python").__file__).with_name("axe.min.js")
 
 # Text nodes outside code, preformatted text and KaTeX's MathML copy.
@@ -54,29 +56,6 @@ def open_page(browser, url: str, width: int = 1280, scheme: str = "light"):
     return page
 
 
-def test_every_page_is_sound(site, server, browser):
-    """No console error, no request off the origin, every image loads, every formula rendered."""
-    origin = urlsplit(server).netloc
-    for path in all_pages(site):
-        page = open_page(browser, server + path)
-        images = page.evaluate(IMAGES)
-        assert page.errors == [], path
-        assert [u for u in page.requests if urlsplit(u).netloc != origin and not u.startswith("data:")] == [], path
-        assert [src for src, width in images if width == 0] == [], path
-        text = page.evaluate(VISIBLE_TEXT)
-        for raw in ("\\(", "\\[", "$$"):
-            assert raw not in text, (path, raw)
-        page.context.close()
-
-
-def test_no_horizontal_scroll_on_a_phone(site, server, browser):
-    for path in all_pages(site):
-        page = open_page(browser, server + path, width=375)
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, (path, overflow)
-        page.context.close()
-
-
 # Every figure shown on the page: the SVG its <picture> picks at this width, the width it is drawn
 # at, the SVG's own width (viewBox) and its smallest font size, and where tapping it leads.
 FIGURES = """async () => {
@@ -99,27 +78,121 @@ FIGURES = """async () => {
 MIN_TEXT_PX = 11
 
 
-def test_figure_text_is_readable_on_a_phone_and_a_desktop(site, server, browser):
+# Heavy blocks are `content-visibility: auto` (atlas.css): until a block first comes on screen
+# Chromium may report its colours from before the palette was applied, so axe, which reads
+# computed colours, checks the page as a reader has it once scrolled through.
+SCROLL_THROUGH = """async () => {
+  const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight) { scrollTo(0, y); await frame(); }
+  scrollTo(0, 0); await frame();
+}"""
+AXE_RUN = "async () => await axe.run('.md-content', {resultTypes: ['violations']})"
+PHONE, DESKTOP = 375, 1280
+SETTINGS = [(DESKTOP, "light"), (DESKTOP, "dark"), (PHONE, "light"), (PHONE, "dark")]
+
+
+@dataclass(frozen=True)
+class Visit:
+    """What one load of a page showed, in one width and colour scheme."""
+
+    errors: list[str]
+    requests: list[str]
+    images: list[tuple[str, int]]  # every <img>: its src and natural width, once all have loaded
+    text: str  # VISIBLE_TEXT
+    overflow: int  # horizontal overflow of the document, in CSS px
+    figures: list  # FIGURES
+    axe: list  # violations: (id, help, first targets); desktop only
+    alts: list[str]  # the alt text of every figure image
+
+
+def visit(context, url: str, width: int, settle: str) -> Visit:
+    page = context.new_page()
+    errors, requests = [], []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(url, wait_until=settle)
+    images = page.evaluate(IMAGES)
+    text = page.evaluate(VISIBLE_TEXT)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    figures = page.evaluate(FIGURES)
+    alts = page.eval_on_selector_all("figure img", "imgs => imgs.map(i => i.alt)")
+    violations = []
+    if width == DESKTOP:
+        page.evaluate(SCROLL_THROUGH)
+        page.add_script_tag(path=str(AXE))
+        found = page.evaluate(AXE_RUN)["violations"]
+        violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in found]
+    page.close()
+    return Visit(errors, requests, [tuple(i) for i in images], text, overflow, figures, violations, alts)
+
+
+@pytest.fixture(scope="module")
+def visits(site, server, browser) -> dict[tuple[str, int, str], Visit]:
+    """Every page, loaded once in each width and scheme: what the per-page checks below read.
+    One load serves them all (a load per check per page made this file the suite's slowest)."""
+    out = {}
+    for width, scheme in SETTINGS:
+        context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+        for path in all_pages(site):
+            # The first setting waits for the network to fall quiet (every request a page makes by
+            # itself is recorded); the others read the page once it has loaded.
+            settle = "networkidle" if (width, scheme) == SETTINGS[0] else "load"
+            out[path, width, scheme] = visit(context, server + path, width, settle)
+        context.close()
+    return out
+
+
+def test_every_page_is_sound(visits, server):
+    """No console error, no request off the origin, every image loads, every formula rendered: in
+    every width and scheme."""
+    origin = urlsplit(server).netloc
+    for (path, width, scheme), seen in visits.items():
+        where = (path, width, scheme)
+        assert seen.errors == [], where
+        assert [u for u in seen.requests if urlsplit(u).netloc != origin and not u.startswith("data:")] == [], where
+        assert [src for src, natural in seen.images if natural == 0] == [], where
+        for raw in ("\\(", "\\[", "$$"):
+            assert raw not in seen.text, (where, raw)
+
+
+def test_no_horizontal_scroll_on_a_phone(visits):
+    for (path, width, scheme), seen in visits.items():
+        if width == PHONE:
+            assert seen.overflow <= 0, (path, scheme, seen.overflow)
+
+
+def test_figure_text_is_readable_on_a_phone_and_a_desktop(visits):
     """Every figure's smallest text, as drawn (its width on screen x the SVG's font size / the SVG's
-    width), is at least 11 CSS px at 390 and at 1280 px, light and dark; tapping a figure opens its
-    SVG full size."""
+    width), is at least 11 CSS px on a 375 px phone and at 1280 px, light and dark; tapping a
+    figure opens its SVG full size."""
     smallest = {}
-    for width in (390, 1280):
-        for scheme in ("light", "dark"):
-            context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-            page = context.new_page()
-            for path in all_pages(site):
-                page.goto(server + path)
-                for url, shown, box, font, link in page.evaluate(FIGURES):
-                    if font is None:  # no text at all (a thumbnail)
-                        continue
-                    px = shown * font / box
-                    assert px >= MIN_TEXT_PX, (path, width, scheme, url, round(px, 1))
-                    smallest[width] = min(smallest.get(width, px), px)
-                    assert link and link.endswith(f".{scheme}.svg") and ".narrow." not in link, (path, url, link)
-            context.close()
-    assert set(smallest) == {390, 1280}  # figures were found at both widths
-    print(f"smallest figure text: {smallest[390]:.1f} px at 390, {smallest[1280]:.1f} px at 1280")
+    for (path, width, scheme), seen in visits.items():
+        for url, shown, box, font, link in seen.figures:
+            if font is None:  # no text at all (a thumbnail)
+                continue
+            px = shown * font / box
+            assert px >= MIN_TEXT_PX, (path, width, scheme, url, round(px, 1))
+            smallest[width] = min(smallest.get(width, px), px)
+            assert link and link.endswith(f".{scheme}.svg") and ".narrow." not in link, (path, url, link)
+    assert set(smallest) == {PHONE, DESKTOP}  # figures were found at both widths
+    print(f"smallest figure text: {smallest[PHONE]:.1f} px at {PHONE}, {smallest[DESKTOP]:.1f} px at {DESKTOP}")
+
+
+def test_axe_finds_no_violation(visits):
+    for (path, width, scheme), seen in visits.items():
+        if width == DESKTOP:
+            assert seen.axe == [], (path, scheme)
+
+
+def test_alt_text_names_scheduler_and_arguments(visits):
+    for entry in ENTRIES:
+        alts = visits[f"/schedulers/{entry.slug}/", DESKTOP, "light"].alts
+        assert len(alts) == 2 * len(entry.cases)
+        for alt, case in zip(alts[::2], entry.cases, strict=True):
+            assert alt.startswith(f"Line chart: {entry.name}("), alt
+            for name in case.args:
+                assert f"{name}=" in alt, (alt, name)
 
 
 def landed(page, path: str) -> None:
@@ -219,40 +292,6 @@ def test_our_scripts_watch_no_whole_page(server, browser):
         arg=details.element_handle(),
     )
     context.close()
-
-
-# Heavy blocks are `content-visibility: auto` (atlas.css): until a block first comes on screen
-# Chromium may report its colours from before the palette was applied, so axe, which reads
-# computed colours, checks the page as a reader has it once scrolled through.
-SCROLL_THROUGH = """async () => {
-  const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-  for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight) { scrollTo(0, y); await frame(); }
-  scrollTo(0, 0); await frame();
-}"""
-
-
-def test_axe_finds_no_violation(site, server, browser):
-    for path in all_pages(site):
-        for scheme in ("light", "dark"):
-            page = open_page(browser, server + path, scheme=scheme)
-            page.evaluate(SCROLL_THROUGH)
-            page.add_script_tag(path=str(AXE))
-            result = page.evaluate("async () => await axe.run('.md-content', {resultTypes: ['violations']})")
-            found = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
-            assert found == [], (path, scheme)
-            page.context.close()
-
-
-def test_alt_text_names_scheduler_and_arguments(server, browser):
-    for entry in ENTRIES:
-        page = open_page(browser, f"{server}/schedulers/{entry.slug}/")
-        alts = page.eval_on_selector_all("figure img", "imgs => imgs.map(i => i.alt)")
-        assert len(alts) == 2 * len(entry.cases)
-        for alt, case in zip(alts[::2], entry.cases, strict=True):
-            assert alt.startswith(f"Line chart: {entry.name}("), alt
-            for name in case.args:
-                assert f"{name}=" in alt, (alt, name)
-        page.context.close()
 
 
 def test_short_link_lands_on_the_page(server, browser):

@@ -19,6 +19,7 @@ from gen.catalog import ENTRIES
 from gen.explore import decode, start_index
 
 playwright = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.xdist_group("browser")  # one worker serves the site on its agreed ports
 TOLERANCE = 1e-12  # relative to the column's largest value: the page draws the file's own numbers
 BY_NAME = {e.name: e for e in ENTRIES}
 EXPLORED = [e for e in ENTRIES if e.explore]  # get_constant_schedule has nothing to move

@@ -10,11 +10,10 @@ import dataclasses
 import io
 import json
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conftest import run_script
+from clean_run import run_scripts
 from gen import timm_import
 from gen.build import generate
 from gen.catalog import ENTRIES
@@ -121,19 +120,17 @@ def test_every_setting_is_what_its_script_prints(site, here, entry):
 
 @pytest.fixture(scope="module")
 def alone(site, tmp_path_factory):
-    """Each page's sampled settings, each script run in a clean interpreter, two at a time."""
+    """Each page's sampled settings, each script in a fresh interpreter of its own (clean_run.run_scripts)."""
     folder = tmp_path_factory.mktemp("explore-scripts")
-    jobs = [(entry, label, i) for entry in EXPLORED for label, i in sample(entry, published(site, entry)).items()]
-
-    def run(job):
-        entry, label, index = job
-        path = folder / f"{entry.slug}-{label}.py"
-        path.write_text(full_script(published(site, entry), index))
-        done = run_script(path)
-        return (entry.name, label), done
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(pool.map(run, jobs))
+    paths = {}
+    for entry in EXPLORED:
+        doc = published(site, entry)
+        for label, index in sample(entry, doc).items():
+            (path := folder / f"{entry.slug}-{label}" / "script.py").parent.mkdir()
+            path.write_text(full_script(doc, index))
+            paths[entry.name, label] = path
+    done = run_scripts(list(paths.values()))
+    return {key: done[path] for key, path in paths.items()}
 
 
 @pytest.mark.parametrize("entry", EXPLORED, ids=IDS)

@@ -9,12 +9,11 @@ import html
 import io
 import re
 import sys
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import torch
 
-from conftest import run_script
+from clean_run import run_scripts
 from gen.catalog import ENTRIES
 from gen.guides import GUIDES, PITFALLS, recipes, resume
 from gen.guides.inverse_sqrt import InverseSqrtLR
@@ -48,18 +47,15 @@ def test_twin_matches_torch(guide, plot, printed):
 
 @pytest.fixture(scope="module")
 def alone(tmp_path_factory):
-    """Each figure's script in a clean interpreter, two at a time."""
+    """Each figure's script in a fresh interpreter of its own (clean_run.run_scripts)."""
     folder = tmp_path_factory.mktemp("guide-scripts")
-
-    def run(item):
-        guide, plot = item
-        path = folder / f"{guide.slug}-{plot.id}.py"
+    paths = {}
+    for guide, plot in PLOTS:
+        path = paths[guide.slug, plot.id] = folder / f"{guide.slug}-{plot.id}" / "script.py"
+        path.parent.mkdir()
         path.write_text(plot.code)
-        done = run_script(path)
-        return (guide.slug, plot.id), done
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(pool.map(run, PLOTS))
+    done = run_scripts(list(paths.values()))
+    return {key: done[path] for key, path in paths.items()}
 
 
 @pytest.mark.parametrize(("guide", "plot"), PLOTS, ids=PLOT_IDS)

@@ -6,29 +6,26 @@ import ast
 import csv
 import io
 import sys
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conftest import CASE_IDS, CASES, run_script
+from clean_run import run_scripts
+from conftest import CASE_IDS, CASES
 
 ALLOWED_IMPORTS = {"torch", *sys.stdlib_module_names}
 
 
 @pytest.fixture(scope="module")
 def outputs(traces, tmp_path_factory):
-    """All snippets at once, two at a time: each pays for its own torch import."""
+    """Every snippet in a fresh interpreter of its own (clean_run.run_scripts)."""
     folder = tmp_path_factory.mktemp("snippets")
-
-    def run(key):
-        code = traces[key].code
-        path = folder / f"{key[0]}-{key[1]}.py"
-        path.write_text(code)
-        done = run_script(path)
-        return key, done
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(pool.map(run, list(traces)))
+    paths = {}
+    for key, trace in traces.items():
+        path = paths[key] = folder / f"{key[0]}-{key[1]}" / "script.py"
+        path.parent.mkdir()
+        path.write_text(trace.code)
+    done = run_scripts(list(paths.values()))
+    return {key: done[path] for key, path in paths.items()}
 
 
 @pytest.mark.parametrize(("entry", "case"), CASES, ids=CASE_IDS)

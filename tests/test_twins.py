@@ -11,7 +11,8 @@ import re
 import pytest
 
 import gen.script
-from conftest import CASE_IDS, CASES, run_script
+from clean_run import run_script
+from conftest import CASE_IDS, CASES
 from gen.catalog import ENTRIES
 from gen.model import CatalogError, Curve
 from gen.run import is_cached, run_case
