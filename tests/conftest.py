@@ -133,13 +133,15 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(site: Path):
-    """The built site at the address it was built for (instant navigation needs it)."""
+    """The built site at the address it was built for (instant navigation needs it), for the whole
+    run of the one worker that drives the browser."""
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", PORT), functools.partial(Quiet, directory=str(site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
+    httpd.server_close()  # the port is free again as soon as the fixture ends
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ import functools
 import http.server
 import re
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -80,22 +81,25 @@ MIN_TEXT_PX = 11
 
 # Heavy blocks are `content-visibility: auto` (atlas.css): until a block first comes on screen
 # Chromium may report its colours from before the palette was applied, so axe, which reads
-# computed colours, checks the page as a reader has it once scrolled through.
-SCROLL_THROUGH = """async () => {
-  const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-  for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight) { scrollTo(0, y); await frame(); }
-  scrollTo(0, 0); await frame();
-}"""
+# computed colours, checks the page as a reader has it once every block has been on screen. A
+# style that renders every block at once gives that state without scrolling through the page.
+RENDER_ALL = "* { content-visibility: visible !important; }"
+
+
+def render_everything(page) -> None:
+    page.add_style_tag(content=RENDER_ALL)
+    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 AXE_RUN = "async () => await axe.run('.md-content', {resultTypes: ['violations']})"
 PHONE, DESKTOP = 375, 1280
-SETTINGS = [(DESKTOP, "light"), (DESKTOP, "dark"), (PHONE, "light"), (PHONE, "dark")]
 
 
 @dataclass(frozen=True)
 class Visit:
-    """What one load of a page showed, in one width and colour scheme."""
+    """What a page showed at one width, in one colour scheme."""
 
-    errors: list[str]
+    errors: list[str]  # console errors of the load (both schemes: the same load)
     requests: list[str]
     images: list[tuple[str, int]]  # every <img>: its src and natural width, once all have loaded
     text: str  # VISIBLE_TEXT
@@ -103,44 +107,88 @@ class Visit:
     figures: list  # FIGURES
     axe: list  # violations: (id, help, first targets); desktop only
     alts: list[str]  # the alt text of every figure image
+    scheme: str  # Material's data-md-color-scheme as the page shows it
 
 
-def visit(context, url: str, width: int, settle: str) -> Visit:
+def read(page, width: int, errors: list[str], requests: list[str]) -> Visit:
+    images = page.evaluate(IMAGES)
+    violations = []
+    if width == DESKTOP:
+        render_everything(page)
+        if not page.evaluate("'axe' in window"):
+            page.add_script_tag(path=str(AXE))
+        found = page.evaluate(AXE_RUN)["violations"]
+        violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in found]
+    return Visit(
+        errors,
+        requests,
+        [tuple(i) for i in images],
+        page.evaluate(VISIBLE_TEXT),
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"),
+        page.evaluate(FIGURES),
+        violations,
+        page.eval_on_selector_all("figure img", "imgs => imgs.map(i => i.alt)"),
+        page.get_attribute("body", "data-md-color-scheme"),
+    )
+
+
+def visit(context, url: str, width: int, settle: str) -> dict[str, Visit]:
+    """One load of the page in the light scheme, read; then the reader's system turns dark and the
+    reader switches the palette, read again: the dark page as a dark system loads it."""
     page = context.new_page()
     errors, requests = [], []
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("request", lambda r: requests.append(r.url))
     page.goto(url, wait_until=settle)
-    images = page.evaluate(IMAGES)
-    text = page.evaluate(VISIBLE_TEXT)
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    figures = page.evaluate(FIGURES)
-    alts = page.eval_on_selector_all("figure img", "imgs => imgs.map(i => i.alt)")
-    violations = []
-    if width == DESKTOP:
-        page.evaluate(SCROLL_THROUGH)
-        page.add_script_tag(path=str(AXE))
-        found = page.evaluate(AXE_RUN)["violations"]
-        violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in found]
+    light = read(page, width, errors, requests)
+    page.emulate_media(color_scheme="dark")  # the pictures' media queries
+    page.click("label[for='__palette_1']")  # Material reads the system's scheme at load only
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    dark = read(page, width, errors, requests)
+    page.evaluate("localStorage.clear()")  # the toggle's choice is kept: the next page starts light again
     page.close()
-    return Visit(errors, requests, [tuple(i) for i in images], text, overflow, figures, violations, alts)
+    return {"light": light, "dark": dark}
+
+
+def visit_all(server: str, paths: list[str]) -> dict[tuple[str, int, str], Visit]:
+    """Every page of `paths` at both widths, in a Chromium of this thread's own (Playwright's
+    objects belong to the thread that made them)."""
+    from chromium import ARGS, EXECUTABLE
+
+    out = {}
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=EXECUTABLE, args=ARGS)
+        for width in (DESKTOP, PHONE):
+            context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme="light")
+            for path in paths:
+                # On a desktop the load waits for the network to fall quiet (every request a page
+                # makes by itself is recorded); on a phone the page is read once it has loaded.
+                settle = "networkidle" if width == DESKTOP else "load"
+                for scheme, visited in visit(context, server + path, width, settle).items():
+                    out[path, width, scheme] = visited
+            context.close()
+        chromium.close()
+    return out
 
 
 @pytest.fixture(scope="module")
-def visits(site, server, browser) -> dict[tuple[str, int, str], Visit]:
-    """Every page, loaded once in each width and scheme: what the per-page checks below read.
-    One load serves them all (a load per check per page made this file the suite's slowest)."""
-    out = {}
-    for width, scheme in SETTINGS:
-        context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-        for path in all_pages(site):
-            # The first setting waits for the network to fall quiet (every request a page makes by
-            # itself is recorded); the others read the page once it has loaded.
-            settle = "networkidle" if (width, scheme) == SETTINGS[0] else "load"
-            out[path, width, scheme] = visit(context, server + path, width, settle)
-        context.close()
+def visits(site, server) -> dict[tuple[str, int, str], Visit]:
+    """Every page, read at each width in each scheme: what the per-page checks below read. One
+    load per page and width serves them all (a load per check per page made this file the
+    suite's slowest), and two browsers share the pages out, one per core."""
+    paths = all_pages(site)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        found = pool.map(lambda half: visit_all(server, half), (paths[::2], paths[1::2]))
+        out = {key: seen for part in found for key, seen in part.items()}
+    assert len(out) == 4 * len(paths)
     return out
+
+
+def test_every_page_shows_the_scheme_asked_for(visits):
+    """The dark reading is Material's dark palette (slate), the light one its default."""
+    for (path, width, scheme), seen in visits.items():
+        assert seen.scheme == {"light": "default", "dark": "slate"}[scheme], (path, width, scheme)
 
 
 def test_every_page_is_sound(visits, server):
@@ -377,3 +425,4 @@ def test_the_site_works_under_a_sub_path(subpath_root, browser):
         page.context.close()
     finally:
         httpd.shutdown()
+        httpd.server_close()

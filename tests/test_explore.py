@@ -13,7 +13,7 @@ import re
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import pytest
-from test_browser import AXE, SCROLL_THROUGH, open_page
+from test_browser import AXE, open_page, render_everything
 
 from gen.catalog import ENTRIES
 from gen.explore import decode, start_index
@@ -119,7 +119,7 @@ def test_each_control_redraws_its_curve(site, server, browser, entry):
 
 
 def axe_violations(page) -> list:
-    page.evaluate(SCROLL_THROUGH)
+    render_everything(page)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run('.atlas-explore', {resultTypes: ['violations']})")
     return [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]

@@ -407,23 +407,14 @@ def hf_linear(draw):
 
 
 @st.composite
-def hf_cosine(draw):
+def hf_cycles(draw, name: str, cycles: st.SearchStrategy):
+    """The cosine and its hard restarts: warm-up, training length and num_cycles."""
     args = given_only(
         num_warmup_steps=draw(warmup),
         num_training_steps=draw(training),
-        num_cycles=draw(optional(places(0.25, 3.0, 2))),
+        num_cycles=draw(optional(cycles)),
     )
-    return case(draw, "get_cosine_schedule_with_warmup", args, draw(groups))
-
-
-@st.composite
-def hf_hard_restarts(draw):
-    args = given_only(
-        num_warmup_steps=draw(warmup),
-        num_training_steps=draw(training),
-        num_cycles=draw(optional(st.integers(1, 6))),
-    )
-    return case(draw, "get_cosine_with_hard_restarts_schedule_with_warmup", args, draw(groups))
+    return case(draw, name, args, draw(groups))
 
 
 @st.composite
@@ -458,28 +449,17 @@ def min_lr_floor(draw, lrs: tuple[float, ...]) -> dict:
 
 
 @st.composite
-def hf_cosine_min_lr(draw):
+def hf_cosine_min_lr(draw, name: str, **more: st.SearchStrategy):
+    """Both min-lr cosines: a floor below the rate, and (the _lr_rate one) warmup_lr_rate."""
     lrs = draw(groups)
     args = given_only(
         num_warmup_steps=draw(warmup),
         num_training_steps=draw(training),
         num_cycles=draw(optional(places(0.25, 3.0, 2))),
         **min_lr_floor(draw, lrs),
+        **{k: draw(v) for k, v in more.items()},
     )
-    return case(draw, "get_cosine_with_min_lr_schedule_with_warmup", args, lrs)
-
-
-@st.composite
-def hf_cosine_min_lr_rate(draw):
-    lrs = draw(groups)
-    args = given_only(
-        num_warmup_steps=draw(warmup),
-        num_training_steps=draw(training),
-        num_cycles=draw(optional(places(0.25, 3.0, 2))),
-        **min_lr_floor(draw, lrs),
-        warmup_lr_rate=draw(optional(st.one_of(st.none(), places(0.0, 0.9, 2)))),
-    )
-    return case(draw, "get_cosine_with_min_lr_schedule_with_warmup_lr_rate", args, lrs)
+    return case(draw, name, args, lrs)
 
 
 @st.composite
@@ -714,12 +694,17 @@ STRATEGIES: dict[str, st.SearchStrategy[Case]] = {
     "MultiplicativeLR": lambda_schedule("MultiplicativeLR", (*FACTORS, "lambda epoch: 1 - 1 / (epoch + {w} + 1)")),
     "SWALR": swalr(),
     "get_linear_schedule_with_warmup": hf_linear(),
-    "get_cosine_schedule_with_warmup": hf_cosine(),
-    "get_cosine_with_hard_restarts_schedule_with_warmup": hf_hard_restarts(),
+    "get_cosine_schedule_with_warmup": hf_cycles("get_cosine_schedule_with_warmup", places(0.25, 3.0, 2)),
+    "get_cosine_with_hard_restarts_schedule_with_warmup": hf_cycles(
+        "get_cosine_with_hard_restarts_schedule_with_warmup", st.integers(1, 6)
+    ),
     "get_polynomial_decay_schedule_with_warmup": hf_polynomial(),
     "get_inverse_sqrt_schedule": hf_inverse_sqrt(),
-    "get_cosine_with_min_lr_schedule_with_warmup": hf_cosine_min_lr(),
-    "get_cosine_with_min_lr_schedule_with_warmup_lr_rate": hf_cosine_min_lr_rate(),
+    "get_cosine_with_min_lr_schedule_with_warmup": hf_cosine_min_lr("get_cosine_with_min_lr_schedule_with_warmup"),
+    "get_cosine_with_min_lr_schedule_with_warmup_lr_rate": hf_cosine_min_lr(
+        "get_cosine_with_min_lr_schedule_with_warmup_lr_rate",
+        warmup_lr_rate=optional(st.one_of(st.none(), places(0.0, 0.9, 2))),
+    ),
     "get_wsd_schedule": hf_wsd(),
     "get_constant_schedule": hf_constant(),
     "get_constant_schedule_with_warmup": hf_constant_warmup(),

@@ -305,7 +305,6 @@ print(f"step 101: chain {optimizer.param_groups[0]['lr']:.4g}, product of the pa
             "form adds a term of its own base rate, which knows nothing of StepLR's halvings.",
             fix="Keep a CosineAnnealingLR part within `T_max` (set it to the run's length), or write the product "
             "you want as one LambdaLR.",
-            see="schedulers/chained-scheduler/index.md#past-t-max",
         ),
         Pitfall(
             id="other-optimizer",
