@@ -20,12 +20,12 @@ serve: setup
 build: setup
 	$(VENV)/bin/mkdocs build
 
-# Two workers (pytest-xdist): the browser tests on one, everything else shared out; see tests/conftest.py.
+# Two workers (pytest-xdist) share the test files out; tests/conftest.py says what they share.
 test: setup chromium
-	$(VENV)/bin/pytest -n 2 --dist loadgroup --durations=25
+	$(VENV)/bin/pytest -n 2 --dist loadfile --durations=25
 
 check: lint
-	$(VENV)/bin/pytest -n 2 -m "not site" -q
+	$(VENV)/bin/pytest -n 2 --dist loadfile -m "not site" -q
 
 # Lighthouse (npm) is only for the benchmark: installed beside the cache, not for every user.
 bench: setup chromium

@@ -3,8 +3,8 @@
 `make test` runs pytest-xdist with two workers. What the workers share is made once by whichever
 asks first, under a file lock: the site and its cache, the sub-path build, the trace cache. The
 ports the site is built for are chosen by the first process (xdist's controller) and inherited by
-the workers; every test that serves the site or drives the browser runs on one worker
-(`xdist_group("browser")`), so one server at a time holds those ports."""
+the workers; every test that serves the site is in test_browser.py, and --dist loadfile keeps a
+file on one worker, so one server at a time holds those ports."""
 
 from __future__ import annotations
 
