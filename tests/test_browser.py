@@ -106,9 +106,9 @@ PHONE, DESKTOP = 375, 1280
 
 @dataclass(frozen=True)
 class Visit:
-    """What a page showed at one width, in one colour scheme."""
+    """What one load of a page showed, in one width and colour scheme."""
 
-    errors: list[str]  # console errors of the load (both schemes: the same load)
+    errors: list[str]  # console errors of the load
     requests: list[str]
     images: list[tuple[str, int]]  # every <img>: its src and natural width, once all have loaded
     text: str  # VISIBLE_TEXT
@@ -119,16 +119,22 @@ class Visit:
     scheme: str  # Material's data-md-color-scheme as the page shows it
 
 
-def read(page, width: int, errors: list[str], requests: list[str]) -> Visit:
+def visit(context, url: str, width: int, settle: str) -> Visit:
+    """One load of the page in the context's width and scheme, read."""
+    page = context.new_page()
+    errors, requests = [], []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(url, wait_until=settle)
     images = page.evaluate(IMAGES)
     violations = []
     if width == DESKTOP:
         render_everything(page)
-        if not page.evaluate("'axe' in window"):
-            page.add_script_tag(path=str(AXE))
+        page.add_script_tag(path=str(AXE))
         found = page.evaluate(AXE_RUN)["violations"]
         violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in found]
-    return Visit(
+    seen = Visit(
         errors,
         requests,
         [tuple(i) for i in images],
@@ -139,43 +145,28 @@ def read(page, width: int, errors: list[str], requests: list[str]) -> Visit:
         page.eval_on_selector_all("figure img", "imgs => imgs.map(i => i.alt)"),
         page.get_attribute("body", "data-md-color-scheme"),
     )
-
-
-def visit(context, url: str, width: int, settle: str) -> dict[str, Visit]:
-    """One load of the page in the light scheme, read; then the reader's system turns dark and the
-    reader switches the palette, read again: the dark page as a dark system loads it."""
-    page = context.new_page()
-    errors, requests = [], []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("request", lambda r: requests.append(r.url))
-    page.goto(url, wait_until=settle)
-    light = read(page, width, errors, requests)
-    page.emulate_media(color_scheme="dark")  # the pictures' media queries
-    page.click("label[for='__palette_1']")  # Material reads the system's scheme at load only
-    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
-    dark = read(page, width, errors, requests)
-    page.evaluate("localStorage.clear()")  # the toggle's choice is kept: the next page starts light again
     page.close()
-    return {"light": light, "dark": dark}
+    return seen
 
 
-def visit_all(server: str, paths: list[str]) -> dict[tuple[str, int, str], Visit]:
-    """Every page of `paths` at both widths, in a Chromium of this thread's own (Playwright's
-    objects belong to the thread that made them)."""
+SETTINGS = [(DESKTOP, "light"), (DESKTOP, "dark"), (PHONE, "light"), (PHONE, "dark")]
+
+
+def visit_all(server: str, paths: list[str], settings: list[tuple[int, str]]) -> dict[tuple[str, int, str], Visit]:
+    """Every page in each of `settings`, in a Chromium of this thread's own (Playwright's objects
+    belong to the thread that made them)."""
     from chromium import ARGS, EXECUTABLE
 
     out = {}
     with playwright.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=EXECUTABLE, args=ARGS)
-        for width in (DESKTOP, PHONE):
-            context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme="light")
+        for width, scheme in settings:
+            context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
             for path in paths:
-                # On a desktop the load waits for the network to fall quiet (every request a page
-                # makes by itself is recorded); on a phone the page is read once it has loaded.
-                settle = "networkidle" if width == DESKTOP else "load"
-                for scheme, visited in visit(context, server + path, width, settle).items():
-                    out[path, width, scheme] = visited
+                # The first setting waits for the network to fall quiet (every request a page makes
+                # by itself is recorded); the others read the page once it has loaded.
+                settle = "networkidle" if (width, scheme) == SETTINGS[0] else "load"
+                out[path, width, scheme] = visit(context, server + path, width, settle)
             context.close()
         chromium.close()
     return out
@@ -183,12 +174,12 @@ def visit_all(server: str, paths: list[str]) -> dict[tuple[str, int, str], Visit
 
 @pytest.fixture(scope="module")
 def visits(site, server) -> dict[tuple[str, int, str], Visit]:
-    """Every page, read at each width in each scheme: what the per-page checks below read. One
-    load per page and width serves them all (a load per check per page made this file the
-    suite's slowest), and two browsers share the pages out, one per core."""
+    """Every page, loaded once in each width and scheme: what the per-page checks below read.
+    One load serves them all (a load per check per page made this file the suite's slowest), and
+    two browsers share the settings out, one per core."""
     paths = all_pages(site)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        found = pool.map(lambda half: visit_all(server, half), (paths[::2], paths[1::2]))
+        found = pool.map(lambda half: visit_all(server, paths, half), (SETTINGS[::2], SETTINGS[1::2]))
         out = {key: seen for part in found for key, seen in part.items()}
     assert len(out) == 4 * len(paths)
     return out
@@ -276,7 +267,7 @@ def test_palette_toggle_swaps_plots_and_persists(server, browser):
     landed(page, f"/schedulers/{second.slug}/")
     assert page.evaluate("window.__still_here === true")  # instant navigation, no reload
     assert page.get_attribute("body", "data-md-color-scheme") == "slate"
-    assert visible(page, f'img[src*="/{second.cases[0].id}.dark.svg"]')
+    page.wait_for_selector(f'img[src*="/{second.cases[0].id}.dark.svg"]', state="visible")
     page.click("label[for='__palette_0']")
     assert page.get_attribute("body", "data-md-color-scheme") == "default"
     assert visible(page, f'img[src*="/{second.cases[0].id}.light.svg"]')
