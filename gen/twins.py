@@ -89,10 +89,8 @@ def warm_restarts(s: Setting) -> Curve:
         return e + i / s.iters
 
     def rate(b: float, t: int) -> float:
-        x, start, period = epoch(t), 0, t0
-        while x >= start + period:
-            start, period = start + period, period * mult
-        return eta_min + (b - eta_min) * (1 + math.cos(math.pi * (x - start) / period)) / 2
+        _, into, period = period_of(epoch(t), t0, mult)
+        return eta_min + (b - eta_min) * (1 + math.cos(math.pi * into / period)) / 2
 
     return closed(s, rate)
 
@@ -596,12 +594,18 @@ def timm_noise(s: Setting, t: int) -> float:
     return noise
 
 
+def period_of(x: float, first: float, mul: float) -> tuple[int, float, float]:
+    """(index, time into it, its length) of the period holding x, where periods of `first`,
+    `first * mul`, ... lie end to end: warm restarts' T_0 and T_mult, timm's cycles."""
+    i, length = 0, first
+    while x >= length:
+        x, length, i = x - length, length * mul, i + 1
+    return i, x, length
+
+
 def timm_cycle(s: Setting, t: float) -> tuple[int, float, float]:
     """(cycle index, time into it, its length): cycles of t_initial, each cycle_mul times longer."""
-    length, mul, i = s.args["t_initial"], s.args.get("cycle_mul", 1.0), 0
-    while t >= length:
-        t, length, i = t - length, length * mul, i + 1
-    return i, t, length
+    return period_of(t, s.args["t_initial"], s.args.get("cycle_mul", 1.0))
 
 
 def timm_cycles(s: Setting, shape: Callable[[float, float], float]) -> Callable[[float, int], float]:

@@ -17,7 +17,7 @@ from gen import cache
 from gen.cache import library_version
 from gen.library import release, scheduler_class
 from gen.model import Case, CatalogError, Code, Entry, Sched, jsonable, shown
-from gen.twins import CHAIN_RULES, TWINS
+from gen.twins import CHAIN_RULES, TWINS, period_of
 
 SECTIONS = (
     "signature",
@@ -344,9 +344,7 @@ def check_period_log(where: str, entry: Entry, case: Case, args: Mapping[str, An
         #     n = int(math.log((epoch / self.T_0 * (self.T_mult - 1) + 1), self.T_mult))
         # (e.g. T_mult=3 at epoch 121 * T_0: int(4.999999999999999) = 4, where the period is the fifth).
         found = int(math.log(epoch / t0 * (mult - 1) + 1, mult)) if epoch >= t0 else 0
-        start, period, n = 0, t0, 0  # the exact period: the lengths laid end to end (twins.warm_restarts)
-        while epoch >= start + period:
-            start, period, n = start + period, period * mult, n + 1
+        n = period_of(epoch, t0, mult)[0]  # the exact period, as twins.warm_restarts finds it
         if found != n:
             what = "eta_min instead of a restart" if found < n else f"a restart before period i={n} ends"
             raise CatalogError(
@@ -383,9 +381,7 @@ def check_cycle_log(where: str, entry: Entry, case: Case, args: Mapping[str, Any
         if inside <= 0:
             return  # past the end of shrinking cycles timm's log raises: the run reports it
         found = min(math.floor(math.log(inside, mul)), limit)
-        length, i = ti, 0  # the exact cycle (twins.timm_cycle), counted up to cycle_limit: lr_min from there
-        while x >= length and i < limit:
-            x, length, i = x - length, length * mul, i + 1
+        i = min(period_of(x, ti, mul)[0], limit)  # the exact cycle (twins.timm_cycle); lr_min from cycle_limit on
         if found != i:
             if found < i:
                 what = f"the end of cycle i={found} instead of " + ("a restart" if i < limit else "lr_min")
