@@ -100,6 +100,8 @@ def render_everything(page) -> None:
     page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
+# Where the page's first figure starts, in CSS px from the top of the document.
+FIRST_FIGURE = "() => document.querySelector('.md-content figure')?.getBoundingClientRect().top + scrollY"
 AXE_RUN = "async () => await axe.run('.md-content', {resultTypes: ['violations']})"
 PHONE, DESKTOP = 375, 1280
 
@@ -117,6 +119,7 @@ class Visit:
     axe: list  # violations: (id, help, first targets); desktop only
     alts: list[str]  # the alt text of every figure image
     scheme: str  # Material's data-md-color-scheme as the page shows it
+    first_figure: float | None  # FIRST_FIGURE
 
 
 def visit(context, url: str, width: int, settle: str) -> Visit:
@@ -144,6 +147,7 @@ def visit(context, url: str, width: int, settle: str) -> Visit:
         violations,
         page.eval_on_selector_all("figure img", "imgs => imgs.map(i => i.alt)"),
         page.get_attribute("body", "data-md-color-scheme"),
+        page.evaluate(FIRST_FIGURE),
     )
     page.close()
     return seen
@@ -210,6 +214,21 @@ def test_no_horizontal_scroll_on_a_phone(visits):
             assert seen.overflow <= 0, (path, scheme, seen.overflow)
 
 
+# The first screen of a 1280 x 800 desktop and of a 390 x 844 phone (measured at 375 px, narrower).
+FIRST_SCREEN = {DESKTOP: 800, PHONE: 844}
+
+
+def test_every_schedule_page_shows_its_first_figure_on_the_first_screen(visits):
+    """A schedule page exists to show the curve: its first figure starts on the first screen."""
+    lowest = {}
+    for entry in ENTRIES:
+        for (width, scheme), screen in ((s, FIRST_SCREEN[s[0]]) for s in SETTINGS):
+            top = visits[f"/schedulers/{entry.slug}/", width, scheme].first_figure
+            assert top is not None and 0 < top < screen, (entry.name, width, scheme, top)
+            lowest[width] = max(lowest.get(width, 0), top)
+    print(f"first figure starts at most {lowest[DESKTOP]:.0f} px down at {DESKTOP}, {lowest[PHONE]:.0f} at {PHONE}")
+
+
 def test_figure_text_is_readable_on_a_phone_and_a_desktop(visits):
     """Every figure's smallest text, as drawn (its width on screen x the SVG's font size / the SVG's
     width), is at least 11 CSS px on a 375 px phone and at 1280 px, light and dark; tapping a
@@ -241,6 +260,44 @@ def test_alt_text_names_scheduler_and_arguments(visits):
             assert alt.startswith(f"Line chart: {entry.name}("), alt
             for name in case.args:
                 assert f"{name}=" in alt, (alt, name)
+
+
+# Queries a reader types, and the pages that answer them: at least one is among the first three.
+SEARCHES = {
+    "warmup": ("/guides/warm-up/",),
+    "cosine restarts": ("/schedulers/get-cosine-with-hard-restarts-schedule-with-warmup/",),
+    "one cycle": ("/schedulers/one-cycle-lr/",),
+    "plateau": ("/schedulers/reduce-lr-on-plateau/", "/schedulers/plateau-lr-scheduler/"),
+    "wsd": ("/schedulers/get-wsd-schedule/", "/schedulers/wsdlr-scheduler/"),
+    "step decay": ("/schedulers/step-lr/", "/schedulers/step-lr-scheduler/"),
+    "min lr": ("/schedulers/get-cosine-with-min-lr-schedule-with-warmup/",),
+    "warm restarts": ("/schedulers/cosine-annealing-warm-restarts/",),
+    "linear warmup": ("/schedulers/get-linear-schedule-with-warmup/",),
+    "polynomial": ("/schedulers/polynomial-lr/", "/schedulers/get-polynomial-decay-schedule-with-warmup/"),
+    "exponential": ("/schedulers/exponential-lr/",),
+    "resume checkpoint": ("/guides/resume/",),
+    "three libraries": ("/guides/libraries/",),
+}
+
+
+def test_search_finds_what_a_reader_means(server, browser):
+    """Material's search, typed into as a reader would: each query lists a page that answers it
+    among the first three pages of its results."""
+    page = open_page(browser, server + "/")
+    page.click(".md-search__input")
+    for query, wanted in SEARCHES.items():
+        page.fill("input.md-search__input", "")
+        page.keyboard.type(query)  # keystrokes: Material searches on keyboard events
+        # results carry the query they answer (?h=...), for highlighting: wait for this one's
+        answered = ".md-search-result__list > li > a.md-search-result__link"
+        page.wait_for_function(
+            "([sel, h]) => [...document.querySelectorAll(sel)].some(a => new URL(a.href).searchParams.get('h') === h)",
+            arg=[answered, query],
+        )
+        found = page.eval_on_selector_all(answered, "links => links.map(a => new URL(a.href).pathname)")
+        top = list(dict.fromkeys(found))[:3]  # a page may be listed again for another of its sections
+        assert set(wanted) & set(top), (query, wanted, top)
+    page.context.close()
 
 
 def landed(page, path: str) -> None:

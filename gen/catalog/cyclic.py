@@ -229,7 +229,7 @@ CyclicLR is stepped **after every batch**, and it overwrites the optimizer's `lr
 when built: the optimizer's own rate plays no part. It also sets momentum to `max_momentum` when
 built, so with the default `cycle_momentum=True` a plain SGD optimizer (whose `momentum` is 0)
 silently becomes SGD with momentum 0.8 to 0.9: pass `cycle_momentum=False` to keep it plain.
-Every plot below shows at least two full cycles.
+Every plot on this page shows at least two full cycles.
 """,
     args=(
         Arg("optimizer", "The wrapped optimizer; with `cycle_momentum` it needs `momentum` (SGD) or `betas` (Adam)."),

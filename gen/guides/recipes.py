@@ -353,7 +353,7 @@ runs = {{"lr[OneCycleLR]": lrs, "momentum[OneCycleLR]": momenta}}
 
 GUIDE = Guide(
     slug="warm-up",
-    title="Warm-up recipes",
+    title="Warm-up (warmup) recipes",
     summary="Warm-up then cosine, warm-up then linear, warmup-stable-decay, cosine to a floor, SGDR and 1cycle: copyable torch code, each checked against its formula.",
     template="guide_recipes.md.j2",
     plots=(WARMUP_COSINE, WARMUP_LINEAR, WSD, COSINE_FLOOR, SGDR, ONE_CYCLE),
