@@ -275,10 +275,10 @@ def draw(figure: Figure, t: dict, png: bool = False) -> bytes:
             color = t["muted"] if run is None else t["lines"][run % 4]
             for ax in axes:
                 ax.axvline(x, color=color, linewidth=1, linestyle=(0, (4, 3)), alpha=1 if run is None else 0.7)
-            if label:
+            if label:  # above the plot, where no curve crosses it: fit() picks its side and row
                 notes.append(axes[0].annotate(
-                    f"{label} ({x:g})", (x, 1), xycoords=("data", "axes fraction"), xytext=(4, -2),
-                    textcoords="offset points", va="top", color=t["muted"],
+                    f"{label} ({x:g})", (x, 1), xycoords=("data", "axes fraction"), xytext=(MARK_GAP, 0),
+                    textcoords="offset points", va="bottom", color=t["muted"],
                 ))  # fmt: skip
         legend = None
         if labelled[False] > 1:  # above the plot, where it never hides a curve; fewer columns until it fits
@@ -387,12 +387,13 @@ def tick_font():
 
 
 PAD = 4.0  # points of air around the plot, and between the panels
+MARK_GAP = 3.0  # points between a mark's line and its label, and between two labels on a row
 
 
 def fit(fig, axes: list, legend, notes: list, heading: list) -> None:
     """Margins measured from the text that surrounds the axes: tick labels, axis labels, legend,
-    title. It is what constrained layout does, without its two extra drawing passes (half the
-    time of every render). A mark's label that would run past the right edge turns to the left."""
+    title, and the rows of the marks' labels over the plot (`stack_marks`). It is what constrained
+    layout does, without its two extra drawing passes (half the time of every render)."""
     pt = fig.dpi / 72  # pixels per point
     renderer = _renderer(fig)
     tick = (plt_rc("xtick.major.size") + plt_rc("xtick.major.pad")) * pt
@@ -422,7 +423,8 @@ def fit(fig, axes: list, legend, notes: list, heading: list) -> None:
         room = (1 - axes[-1].transLimits.transform((last, 0))[0]) * axes[-1].bbox.width
         right = PAD * pt + max(0, w / 2 - room)
         bottom = PAD * pt + extent(axes[-1].xaxis.label)[1] + gap + tall + tick
-        top = PAD * pt + tall / 2
+        strip = stack_marks(notes, axes[0], width - left - right, right - PAD * pt, renderer)
+        top = PAD * pt + max(tall / 2, strip)
         if legend is not None:
             top += extent(legend)[1] + 0.02 * axes[0].bbox.height
         for text in heading:  # a preview's or slide's title, a slide's call
@@ -436,11 +438,33 @@ def fit(fig, axes: list, legend, notes: list, heading: list) -> None:
     for ax in axes:  # the panels' axis labels in one column, clear of the widest tick label
         ax.yaxis.set_label_coords(-(widest + tick + gap) / ax.bbox.width, 0.5)
     axes[-1].xaxis.set_label_coords(0.5, -(tick + tall + gap) / axes[-1].bbox.height)
-    for note in notes:
-        x = axes[0].transLimits.transform((note.xy[0], 0))[0] * axes[0].bbox.width
-        if x + 4 * pt + extent(note)[0] > axes[0].bbox.width + right - PAD * pt:
-            note.set_horizontalalignment("right")
-            note.xyann = (-4, -2)
+    if legend is not None:  # above the marks' labels
+        legend.set_bbox_to_anchor((0, 1 + 0.02 + strip / axes[0].bbox.height), transform=axes[0].transAxes)
+
+
+def stack_marks(notes: list, ax, span: float, overhang: float, renderer) -> float:
+    """Puts each mark's label over the plot beside its line, on the right of it or, where it would
+    run more than `overhang` pixels past the plot's right end (`span` pixels wide), on its left;
+    on the lowest row where it overlaps no other label. Returns the rows' height in pixels."""
+    pt = ax.figure.dpi / 72
+    rows: list[list[tuple[float, float]]] = []
+    height = 0.0
+    for note in sorted(notes, key=lambda n: n.xy[0]):
+        box = note.get_window_extent(renderer)
+        height = max(height, box.height)
+        x = ax.transLimits.transform((note.xy[0], 0))[0] * span
+        if x + (MARK_GAP * pt + box.width) <= span + overhang:
+            side, ends = 1, (x + MARK_GAP * pt, x + MARK_GAP * pt + box.width)
+        else:
+            side, ends = -1, (x - MARK_GAP * pt - box.width, x - MARK_GAP * pt)
+        free = (i for i, row in enumerate(rows) if all(ends[1] + MARK_GAP * pt <= a or ends[0] >= b + MARK_GAP * pt for a, b in row))  # fmt: skip
+        row = next(free, len(rows))
+        if row == len(rows):
+            rows.append([])
+        rows[row].append(ends)
+        note.set_horizontalalignment("left" if side > 0 else "right")
+        note.xyann = (side * MARK_GAP, 1 + row * (box.height / pt + 1))
+    return len(rows) * (height + pt) + (pt if rows else 0)
 
 
 @functools.cache

@@ -9,9 +9,16 @@ import sys
 import xml.etree.ElementTree as ET
 
 import matplotlib.pyplot
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 from gen import plot
-from gen.plot import THEMES, card, draw, figure_for, render, slim, thumbnail
+from gen.guides import GUIDES, PITFALLS
+from gen.guides.pages import guide_figure
+from gen.pages import case_figure
+from gen.plot import THEMES, Figure, card, draw, figure_for, render, slim, thumbnail
+from gen.publish import DEFAULT_SITE_URL
+from gen.verify import verify
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -48,26 +55,65 @@ def test_dark_swapped_from_light_equals_a_dark_drawing(traces):
         assert ids.sub(rb"\1", dark) == ids.sub(rb"\1", draw(figure, THEMES["dark"]))
 
 
-def test_every_figure_keeps_its_text_inside_without_wasting_margin(traces, monkeypatch):
-    """The hand-made layout (no constrained layout): every label, tick label, legend and mark label
-    lies inside the figure, and no side has more than 12 pt of empty margin."""
-    boxes = []
+def site_drawings(traces) -> list[Figure]:
+    """Every figure the site draws, once: each case's and each guide figure's wide, phone and slide
+    drawings (small multiples included), and each case's link card."""
+    made = [case_figure(t, verify(t), DEFAULT_SITE_URL) for t in traces.values()]
+    made += [guide_figure(g, plot, DEFAULT_SITE_URL).made for g in (*GUIDES, PITFALLS) for plot in g.plots]
+    figures = {f.digest: f for m in made for _, f, theme in m.drawings if theme == "light"}
+    cards = [card(figure_for(t, f"{t.entry.name}: {t.case.title}")) for t in traces.values()]
+    figures |= {c.digest: c for c in cards}
+    return list(figures.values())
+
+
+def overlap(a, b) -> float:
+    """The smaller side of the overlap of two boxes, in pixels (0 or less: apart)."""
+    return min(min(a.x1, b.x1) - max(a.x0, b.x0), min(a.y1, b.y1) - max(a.y0, b.y0))
+
+
+def collisions(fig) -> list[str]:
+    """Every pair of drawn texts whose boxes overlap, and every text a line of a plot crosses."""
+    renderer = plot._renderer(fig)
+    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+    found = []
+    for i, (a, box_a) in enumerate(boxes):
+        found += [f"text {a!r} on text {b!r}" for b, box_b in boxes[i + 1 :] if overlap(box_a, box_b) > 0.5]
+    for ax in fig.axes:
+        for line in ax.lines:
+            if line.get_linestyle() == "None":  # markers only (ticks, a run identical to another)
+                continue
+            path = line.get_transform().transform_path(line.get_path())
+            for text, box in boxes:
+                inside = Bbox.intersection(box, ax.bbox)  # lines are clipped to their plot
+                if inside is not None and min(inside.width, inside.height) > 0.5 and path.intersects_bbox(inside, filled=False):  # fmt: skip
+                    found.append(f"line {line.get_label()!r} through text {text!r}")
+    return found
+
+
+def test_every_drawing_keeps_its_text_inside_apart_and_off_the_curves(traces, monkeypatch):
+    """The hand-made layout (no constrained layout), in every drawing the site makes: every label,
+    tick label, legend, title and mark label lies inside the figure, no side has more than 12 pt of
+    empty margin, no two texts overlap and no line of the plot crosses a text."""
+    seen = []
 
     def measure(fig, figure, png):
-        boxes.append((figure.title, fig.get_tightbbox().extents * 72, fig.bbox_inches.extents * 72))
+        fig.draw_without_rendering()  # a legend places its texts when drawn
+        seen.append((figure, fig.get_tightbbox().extents * 72, fig.bbox_inches.extents * 72, collisions(fig)))
         matplotlib.pyplot.close(fig)
         return b""
 
     monkeypatch.setattr(plot, "_save", measure)
-    for trace in traces.values():  # the titles the build gives (a card shows it: long ones too)
-        figure = figure_for(trace, f"{trace.entry.name}: {trace.case.title}")
+    figures = site_drawings(traces)
+    for figure in figures:
         draw(figure, THEMES["light"])
-        draw(figure.narrow(), THEMES["light"])  # the phone's drawing
-        draw(figure.slide(f"{trace.entry.name}(optimizer, ...) with a call long enough to wrap " * 2), THEMES["card"])
-        draw(card(figure), THEMES["card"], png=True)
-    for title, (x0, y0, x1, y1), (_, _, width, height) in boxes:
-        assert min(x0, y0, width - x1, height - y1) >= -0.5, (title, x0, y0, width - x1, height - y1)
-        assert max(x0, y0, width - x1, height - y1) <= 12, (title, x0, y0, width - x1, height - y1)
+    assert len(seen) == len(figures) > 500
+    crossed = [((figure.title, figure.size), found) for figure, _, _, found in seen if found]
+    assert crossed == [], f"{len(crossed)} drawings: {crossed}"
+    for figure, (x0, y0, x1, y1), (_, _, width, height), _ in seen:
+        where = (figure.title, figure.size)
+        assert min(x0, y0, width - x1, height - y1) >= -0.5, (where, x0, y0, width - x1, height - y1)
+        assert max(x0, y0, width - x1, height - y1) <= 12, (where, x0, y0, width - x1, height - y1)
 
 
 def test_thumbnail_has_no_text(traces):
