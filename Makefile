@@ -1,7 +1,7 @@
 # The two commands of the README:
 #   make serve   installs everything, builds the site and serves it on http://127.0.0.1:8000
 #   make test    installs everything (Chromium too) and runs the whole test suite
-# Also: make build (site/ only), make bench (the benchmark figures), make lint, and
+# Also: make build (site/ only, for the address in ATLAS_SITE_URL), make bench (the benchmark figures), make lint, and
 # make check (lint and every test that needs no site build and no browser: the working loop).
 
 VENV ?= .venv

@@ -7,6 +7,7 @@ script, gen/files.py; no other module knows MkDocs.
 from __future__ import annotations
 
 import importlib
+import os
 import re
 import shutil
 import sys
@@ -37,11 +38,23 @@ def on_startup(command, dirty) -> None:
     _command = command
 
 
+# A site built to be hosted writes its address into permalinks, embed snippets, canonical tags and
+# the sitemap: `mkdocs build` without it would publish the local one that `mkdocs serve` uses.
+NO_SITE_URL = (
+    "ATLAS_SITE_URL is not set: `mkdocs build` makes the site for where it will be hosted, and "
+    "writes that address into its permalinks, embed snippets, canonical tags and sitemap. Set it "
+    "to the address, ending in /, e.g. `ATLAS_SITE_URL=https://user.github.io/atlas/ make build`; "
+    "`make serve` (mkdocs serve) needs none. To build for this machine: ATLAS_SITE_URL=http://127.0.0.1:8000/"
+)
+
+
 def on_config(config):
     """The generator as it is on disk now, imported before gen-files runs its script. Short links
     (/CosineAnnealingLR/) come from the catalog, not from a list in mkdocs.yml that would fall out
     of step: they are added to mkdocs-redirects' map, which it reads in on_files."""
     global _site_dir
+    if _command in ("build", "gh-deploy") and not os.environ.get("ATLAS_SITE_URL"):
+        raise PluginError(NO_SITE_URL)
     _site_dir = config["site_dir"]
     aliases = fresh("gen.publish").aliases(importlib.import_module("gen.catalog").ENTRIES)
     redirects = config.plugins["redirects"].config["redirect_maps"]

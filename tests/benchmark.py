@@ -35,6 +35,7 @@ import chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = os.environ | {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true", "SOURCE_DATE_EPOCH": "1700000000"}
+ENV = {"ATLAS_SITE_URL": "http://127.0.0.1:8000/"} | ENV  # mkdocs build needs one; the caller's wins
 
 RENDER = """
 import sys, time

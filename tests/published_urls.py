@@ -4,7 +4,7 @@ People link to these from lecture notes, so none may vanish; tests/published_url
 list and tests/test_publish.py fails when a build no longer has one. New addresses may appear
 freely. To record them after adding a scheduler or a case (so that they are kept from then on):
 
-    .venv/bin/mkdocs build && .venv/bin/python tests/published_urls.py site
+    ATLAS_SITE_URL=http://127.0.0.1:8000/ .venv/bin/mkdocs build && .venv/bin/python tests/published_urls.py site
 
 which adds every address of the built site to the list (it never removes one).
 """

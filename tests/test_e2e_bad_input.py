@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import QUIET, ROOT
+from conftest import QUIET, ROOT, SITE_URL
 
 BREAKAGES = {
     "unknown argument": (
@@ -69,11 +69,25 @@ def test_broken_project_fails_and_leaves_no_site(what, tmp_path, site, site_cach
     assert old in source, f"{path} changed: update this test's breakage"
     (project / path).write_text(source.replace(old, new, 1))
     site = tmp_path / "site"
-    env = os.environ | QUIET | {"PYTHONPATH": str(project), "ATLAS_CACHE_DIR": str(site_cache)}  # warm
+    env = os.environ | QUIET | {"PYTHONPATH": str(project), "ATLAS_CACHE_DIR": str(site_cache), "ATLAS_SITE_URL": SITE_URL}  # fmt: skip
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
         cwd=project, env=env, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert done.returncode != 0
     assert message in done.stderr, done.stderr[-3000:]
+    assert not site.exists()
+
+
+def test_build_without_a_site_url_stops_and_says_how_to_set_it(tmp_path):
+    """`mkdocs build` without ATLAS_SITE_URL would write the local address into every permalink:
+    it stops before generating anything, naming the variable and an example."""
+    env = {k: v for k, v in (os.environ | QUIET).items() if k != "ATLAS_SITE_URL"}
+    site = tmp_path / "site"
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert "ATLAS_SITE_URL is not set" in done.stderr and "ATLAS_SITE_URL=https://" in done.stderr, done.stderr[-2000:]
     assert not site.exists()
