@@ -100,6 +100,34 @@ def render_everything(page) -> None:
     page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
+# Blocks that scroll sideways (code, tables, display math) and hide text past their right edge:
+# (the block's tag and classes, the first hidden text). A closed <details> hides on purpose.
+HIDDEN_TEXT = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('.md-content :is(pre, code, .katex-display, .md-typeset__scrollwrap, table)')) {
+    const style = getComputedStyle(el);
+    if (!['auto', 'scroll'].includes(style.overflowX)) continue;
+    if (el.scrollWidth <= el.clientWidth + 1) continue;
+    if (el.closest('details:not([open])')) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width === 0) continue;
+    // any text node whose box reaches past the block's right edge
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    let hidden = '';
+    const range = document.createRange();
+    while (walker.nextNode()) {
+      const n = walker.currentNode;
+      if (!n.textContent.trim()) continue;
+      range.selectNodeContents(n);
+      for (const r of range.getClientRects()) {
+        if (r.right > box.right + 1 && r.width > 0) { hidden = n.textContent.trim(); break; }
+      }
+      if (hidden) break;
+    }
+    if (hidden) out.push([el.tagName.toLowerCase() + '.' + [...el.classList].join('.'), hidden]);
+  }
+  return out;
+}"""
 # Where the page's first figure starts, in CSS px from the top of the document.
 FIRST_FIGURE = "() => document.querySelector('.md-content figure')?.getBoundingClientRect().top + scrollY"
 AXE_RUN = "async () => await axe.run('.md-content', {resultTypes: ['violations']})"
@@ -120,6 +148,7 @@ class Visit:
     alts: list[str]  # the alt text of every figure image
     scheme: str  # Material's data-md-color-scheme as the page shows it
     first_figure: float | None  # FIRST_FIGURE
+    hidden: list  # HIDDEN_TEXT, once every block has been laid out
 
 
 def visit(context, url: str, width: int, settle: str) -> Visit:
@@ -132,8 +161,8 @@ def visit(context, url: str, width: int, settle: str) -> Visit:
     page.goto(url, wait_until=settle)
     images = page.evaluate(IMAGES)
     violations = []
+    render_everything(page)
     if width == DESKTOP:
-        render_everything(page)
         page.add_script_tag(path=str(AXE))
         found = page.evaluate(AXE_RUN)["violations"]
         violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in found]
@@ -148,6 +177,7 @@ def visit(context, url: str, width: int, settle: str) -> Visit:
         page.eval_on_selector_all("figure img", "imgs => imgs.map(i => i.alt)"),
         page.get_attribute("body", "data-md-color-scheme"),
         page.evaluate(FIRST_FIGURE),
+        page.evaluate(HIDDEN_TEXT),
     )
     page.close()
     return seen
@@ -227,6 +257,13 @@ def test_every_schedule_page_shows_its_first_figure_on_the_first_screen(visits):
             assert top is not None and 0 < top < screen, (entry.name, width, scheme, top)
             lowest[width] = max(lowest.get(width, 0), top)
     print(f"first figure starts at most {lowest[DESKTOP]:.0f} px down at {DESKTOP}, {lowest[PHONE]:.0f} at {PHONE}")
+
+
+def test_no_text_hides_past_a_scroll_bar(visits):
+    """Code, messages, tables and formulas fit their column or wrap, at both widths: no block that
+    scrolls sideways has text past its right edge."""
+    hidden = {key: seen.hidden for key, seen in visits.items() if seen.hidden}
+    assert hidden == {}, f"{len(hidden)} page loads: {hidden}"
 
 
 def test_figure_text_is_readable_on_a_phone_and_a_desktop(visits):
