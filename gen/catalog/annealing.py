@@ -159,8 +159,10 @@ in torch 2.13 this form gives no deprecation warning for this scheduler.
     ),
     formula=Formula(
         closed=(
-            r"\eta_t = \eta_{\min} + \tfrac12\,(\eta_0 - \eta_{\min})\left(1 + \cos\frac{\pi\, T_{cur}}{T_i}\right),"
-            r"\qquad T_i = T_0\, m^{i}, \quad T_{cur} = t - T_0\,\frac{m^{i} - 1}{m - 1}"
+            r"\begin{aligned} \eta_t &= \eta_{\min} + \tfrac12\,(\eta_0 - \eta_{\min}) \\"
+            r" &\qquad \times \left(1 + \cos\frac{\pi\, T_{cur}}{T_i}\right), \\"
+            r" T_i &= T_0\, m^{i}, \\"
+            r" T_{cur} &= t - T_0\,\frac{m^{i} - 1}{m - 1} \end{aligned}"
         ),
         symbols=(
             (r"\eta_t", "the rate after `t` calls to `step()`, or at epoch `t` passed to `step(t)`"),

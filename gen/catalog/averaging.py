@@ -33,8 +33,8 @@ the current rate, not the initial one, so the hand-over is smooth.
     ),
     formula=Formula(
         closed=(
-            r"\eta_k = \eta_s + (\eta_{\text{swa}} - \eta_s)\, \alpha\!\left(\min\!\left(1, \frac{k}{n}\right)\right),"
-            r"\qquad \alpha(x) = \begin{cases} \tfrac12 (1 - \cos \pi x) & \text{cos} \\ x & \text{linear} \end{cases}"
+            r"\begin{aligned} \eta_k &= \eta_s + (\eta_{\text{swa}} - \eta_s)\, \alpha\!\left(\min\!\left(1, \tfrac{k}{n}\right)\right), \\"
+            r" \alpha(x) &= \begin{cases} \tfrac12 (1 - \cos \pi x) & \text{cos} \\ x & \text{linear} \end{cases} \end{aligned}"
         ),
         symbols=(
             (r"\eta_k", "the rate after SWALR's `k`-th `step()`"),

@@ -51,14 +51,14 @@ be a part, since it needs a metric to step.
     ),
     formula=Formula(
         closed=(
-            r"\eta_t = S_k(t - m_k) \quad \text{for } m_k \le t < m_{k+1},"
-            r"\qquad m_0 = 0,\ m_{K} = \infty"
+            r"\begin{aligned} \eta_t &= S_k(t - m_k) \quad \text{for } m_k \le t < m_{k+1}, \\"
+            r" m_0 &= 0,\ m_{K} = \infty \end{aligned}"
         ),
         recursive_title="For the warm-up-then-cosine recipe (the first case below) this reads:",
         recursive=(
             r"\eta_t = \begin{cases}"
-            r"\eta_0 \left(f_0 + (f_1 - f_0)\,\frac{\min(t, n)}{n}\right) & t < m_1 \\[4pt]"
-            r"\tfrac12\,\eta_0 \left(1 + \cos\frac{\pi\,(t - m_1)}{T_{\max}}\right) & t \ge m_1"
+            r"\eta_0 \left(f_0 + (f_1 - f_0)\,\frac{\min(t, n)}{n}\right) \\ \quad \text{if } t < m_1 \\[6pt]"
+            r"\tfrac12\,\eta_0 \left(1 + \cos\frac{\pi\,(t - m_1)}{T_{\max}}\right) \\ \quad \text{if } t \ge m_1"
             r"\end{cases}"
         ),
         symbols=(

@@ -53,11 +53,11 @@ paper, going back down to the initial rate symmetrically before a final phase an
     ),
     formula=Formula(
         closed=(
-            r"\eta_t = \begin{cases}"
+            r"\begin{aligned} \eta_t &= \begin{cases}"
             r"A\!\left(\eta_{\text{init}},\ \eta_{\max},\ \frac{t}{e_1}\right) & t \le e_1 \\[4pt]"
             r"A\!\left(\eta_{\max},\ \eta_{\text{final}},\ \frac{t - e_1}{e_2 - e_1}\right) & t > e_1"
-            r"\end{cases}"
-            r"\qquad e_1 = p\,N - 1,\quad e_2 = N - 1"
+            r"\end{cases} \\"
+            r" e_1 &= p\,N - 1,\quad e_2 = N - 1 \end{aligned}"
         ),
         symbols=(
             (r"\eta_t", "the rate after `t` calls to `step()`"),
@@ -254,9 +254,9 @@ Every plot on this page shows at least two full cycles.
     ),
     formula=Formula(
         closed=(
-            r"\eta_t = \eta_{\text{base}} + (\eta_{\max} - \eta_{\text{base}})\, h(t)\, g,"
-            r"\qquad h(t) = \begin{cases} \dfrac{p}{u} & p \le u \\[6pt] \dfrac{u + d - p}{d} & p > u \end{cases},"
-            r"\qquad p = t \bmod (u + d)"
+            r"\begin{aligned} \eta_t &= \eta_{\text{base}} + (\eta_{\max} - \eta_{\text{base}})\, h(t)\, g, \\"
+            r" h(t) &= \begin{cases} \dfrac{p}{u} & p \le u \\[6pt] \dfrac{u + d - p}{d} & p > u \end{cases} \\"
+            r" p &= t \bmod (u + d) \end{aligned}"
         ),
         symbols=(
             (r"\eta_t", "the rate after `t` calls to `step()`"),

@@ -38,16 +38,19 @@ cut, like a real model's.
     ),
     formula=Formula(
         closed=(
-            r"\eta_{t+1} = \begin{cases}"
-            r"\max(\gamma\,\eta_t,\ \eta_{\min}) & \text{if } b_t > p \text{ and } \eta_t - \max(\gamma\,\eta_t, \eta_{\min}) > \epsilon \\"
+            r"\begin{aligned} \eta_{t+1} &= \begin{cases}"
+            r"\tilde\eta_t & \text{if } b_t > p \text{ and } \eta_t - \tilde\eta_t > \epsilon \\"
             r"\eta_t & \text{otherwise}"
-            r"\end{cases}"
+            r"\end{cases} \\"
+            r" \tilde\eta_t &= \max(\gamma\,\eta_t,\ \eta_{\min}) \end{aligned}"
         ),
         closed_title="After each epoch, with the metric \\(m_t\\) passed to `step()`:",
         recursive_title="where the count of bad epochs follows:",
         recursive=(
             r"b_t = \begin{cases}"
-            r"0 & \text{if } m_t < m^{*}_{t-1}\,(1 - \tau) \text{, or in cooldown, or after a cut} \\"
+            r"0 & \text{if } m_t < m^{*}_{t-1}\,(1 - \tau) \text{,} \\"
+            r" & \text{or in cooldown,} \\"
+            r" & \text{or after a cut} \\"
             r"b_{t-1} + 1 & \text{otherwise}"
             r"\end{cases}"
         ),

@@ -33,8 +33,9 @@ other schedulers; the warm-up before a cosine decay is a
     formula=Formula(
         closed=r"\eta_t = \eta_0 \left(f_0 + (f_1 - f_0)\,\frac{\min(t, n)}{n}\right)",
         recursive=(
-            r"\eta_t = \eta_{t-1}\left(1 + \frac{f_1 - f_0}{n f_0 + (t - 1)(f_1 - f_0)}\right)"
-            r"\quad (1 \le t \le n), \qquad \eta_t = \eta_{t-1} \quad (t > n)"
+            r"\begin{aligned} \eta_t &= \eta_{t-1}\left(1 + \frac{f_1 - f_0}{n f_0 + (t - 1)(f_1 - f_0)}\right) \\"
+            r" &\qquad (1 \le t \le n), \\"
+            r" \eta_t &= \eta_{t-1} \quad (t > n) \end{aligned}"
         ),
         symbols=(
             (r"\eta_t", "the rate after `t` calls to `step()`"),
@@ -231,8 +232,9 @@ chainable form).
     formula=Formula(
         closed=r"\eta_t = \eta_0 \left(1 - \frac{\min(t, n)}{n}\right)^{p}",
         recursive=(
-            r"\eta_t = \eta_{t-1} \left(\frac{1 - t/n}{1 - (t-1)/n}\right)^{p}"
-            r"\quad (1 \le t \le n), \qquad \eta_t = \eta_{t-1} \quad (t > n)"
+            r"\begin{aligned} \eta_t &= \eta_{t-1} \left(\frac{1 - t/n}{1 - (t-1)/n}\right)^{p} \\"
+            r" &\qquad (1 \le t \le n), \\"
+            r" \eta_t &= \eta_{t-1} \quad (t > n) \end{aligned}"
         ),
         symbols=(
             (r"\eta_t", "the rate after `t` calls to `step()`"),

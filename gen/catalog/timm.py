@@ -135,10 +135,11 @@ before the cycle, so the whole cosine follows it.
     ),
     formula=Formula(
         closed=(
-            r"\eta_t = \begin{cases} \eta_{\text{init}} + t\,\dfrac{\eta_0 - \eta_{\text{init}}}{W} & t < W \\"
-            r" \eta_{\min} + \tfrac12\left(\eta_0 \gamma^{i} - \eta_{\min}\right)"
-            r"\left(1 + \cos\dfrac{\pi\, \tau^{k}}{T_i^{k}}\right) & i < L \\"
-            r" \eta_{\min} & i \ge L \end{cases}"
+            r"\begin{aligned} \eta_t &= \begin{cases} \eta_{\text{init}} + t\,\dfrac{\eta_0 - \eta_{\text{init}}}{W} & t < W \\[4pt]"
+            r" c_t & i < L \\"
+            r" \eta_{\min} & i \ge L \end{cases} \\"
+            r" c_t &= \eta_{\min} + \tfrac12\left(\eta_0 \gamma^{i} - \eta_{\min}\right) \\"
+            r" &\qquad \times \left(1 + \cos\dfrac{\pi\, \tau^{k}}{T_i^{k}}\right) \end{aligned}"
         ),
         symbols=(
             (r"\eta_t", "the rate once the scheduler is given time `t` (an epoch, or an update count)"),
@@ -295,8 +296,9 @@ value at `warmup_t`, not to the base rate.
     ),
     formula=Formula(
         closed=(
-            r"\eta_t = \eta_{\min} + \tfrac12\left(\eta_0 \gamma^{i} - \eta_{\min}\right)"
-            r"\left(1 - \tanh\left(l\,(1 - r) + u\, r\right)\right), \qquad r = \frac{\tau}{T_i}"
+            r"\begin{aligned} \eta_t &= \eta_{\min} + \tfrac12\left(\eta_0 \gamma^{i} - \eta_{\min}\right) \\"
+            r" &\qquad \times \left(1 - \tanh\left(l\,(1 - r) + u\, r\right)\right), \\"
+            r" r &= \frac{\tau}{T_i} \end{aligned}"
         ),
         symbols=(
             (
@@ -563,9 +565,10 @@ any function from progress 0..1 to a factor 1..0.
     ),
     formula=Formula(
         closed=(
-            r"\eta_t = \begin{cases} s_t & t - W \le T - D \\"
-            r" \eta_{\min} + (s_t - \eta_{\min})\, d\!\left(\min\!\left(1, \dfrac{t - W - (T - D)}{D}\right)\right) & \text{after} \end{cases}"
-            r" \qquad s_t = \max\!\left(\eta_0\, g(t - W),\ \eta_{\min}\right)"
+            r"\begin{aligned} \eta_t &= \begin{cases} s_t \\ \quad \text{if } t - W \le T - D \\[6pt]"
+            r" \eta_{\min} + (s_t - \eta_{\min})\, d(x_t) \\ \quad \text{after} \end{cases} \\"
+            r" s_t &= \max\!\left(\eta_0\, g(t - W),\ \eta_{\min}\right) \\"
+            r" x_t &= \min\!\left(1, \dfrac{t - W - (T - D)}{D}\right) \end{aligned}"
         ),
         symbols=(
             (r"\eta_t", "the rate once the scheduler is given time `t`, past the warm-up"),
@@ -683,8 +686,9 @@ below are driven by the same seeded synthetic validation loss as the ReduceLROnP
     ),
     formula=Formula(
         closed=(
-            r"\eta_t = \begin{cases} \eta_{\text{init}} + t\,\dfrac{\eta_0 - \eta_{\text{init}}}{W} & t \le W \\"
-            r" \text{ReduceLROnPlateau}\left(m_W, m_{W+1}, \ldots, m_{t-1}\right) & t > W \end{cases}"
+            r"\begin{aligned} \eta_t &= \begin{cases} \eta_{\text{init}} + t\,\dfrac{\eta_0 - \eta_{\text{init}}}{W} & t \le W \\[4pt]"
+            r" R(m_W, m_{W+1}, \ldots, m_{t-1}) & t > W \end{cases} \\"
+            r" R &= \text{ReduceLROnPlateau} \end{aligned}"
         ),
         symbols=(
             (r"\eta_t", "the rate used in epoch `t`"),

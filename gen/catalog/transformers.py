@@ -64,7 +64,7 @@ as with any torch scheduler.
     formula=Formula(
         closed=(
             r"\eta_t = \eta_0 \cdot \begin{cases} " + RAMP + r" & t < W \\"
-            r" \max\!\left(0,\ \dfrac{N - t}{\max(1,\, N - W)}\right) & t \ge W \end{cases}"
+            r" \max\!\left(0,\ \frac{N - t}{\max(1,\, N - W)}\right) & t \ge W \end{cases}"
         ),
         symbols=RAMP_SYMBOLS,
         note=WARMUP_AT_ZERO,
@@ -147,9 +147,10 @@ for a floor above 0 use
     ),
     formula=Formula(
         closed=(
-            r"\eta_t = \eta_0 \cdot \begin{cases} " + RAMP + r" & t < W \\"
-            r" \max\!\left(0,\ \tfrac12\left(1 + \cos(2\pi c\, p_t)\right)\right) & t \ge W \end{cases}"
-            r" \qquad p_t = \frac{t - W}{\max(1,\, N - W)}"
+            r"\begin{aligned} \eta_t &= \eta_0 \cdot \begin{cases} " + RAMP + r" & t < W \\"
+            r" \max(0,\ q_t) & t \ge W \end{cases} \\"
+            r" q_t &= \tfrac12\left(1 + \cos(2\pi c\, p_t)\right) \\"
+            r" p_t &= \frac{t - W}{\max(1,\, N - W)} \end{aligned}"
         ),
         symbols=(*RAMP_SYMBOLS, (r"c", "`num_cycles`"), (r"p_t", "the fraction of the decay done at step `t`")),
         note=WARMUP_AT_ZERO
@@ -258,10 +259,11 @@ the same length, no rate is reached twice, and the last cycle never quite reache
     ),
     formula=Formula(
         closed=(
-            r"\eta_t = \eta_0 \cdot \begin{cases} " + RAMP + r" & t < W \\"
-            r" \tfrac12\left(1 + \cos\left(\pi\, \{c\, p_t\}\right)\right) & W \le t < N \\"
-            r" 0 & t \ge N \end{cases}"
-            r" \qquad p_t = \frac{t - W}{\max(1,\, N - W)}"
+            r"\begin{aligned} \eta_t &= \eta_0 \cdot \begin{cases} " + RAMP + r" & t < W \\"
+            r" q_t & W \le t < N \\"
+            r" 0 & t \ge N \end{cases} \\"
+            r" q_t &= \tfrac12\left(1 + \cos\left(\pi\, \{c\, p_t\}\right)\right) \\"
+            r" p_t &= \frac{t - W}{\max(1,\, N - W)} \end{aligned}"
         ),
         symbols=(
             *RAMP_SYMBOLS,
@@ -352,10 +354,11 @@ group is scaled by the same factor.
     ),
     formula=Formula(
         closed=(
-            r"\eta_t = \eta_0 \cdot \begin{cases} " + RAMP + r" & t < W \\"
-            r" \dfrac{(\bar\eta - \eta_{\text{end}})\left(1 - \frac{t - W}{N - W}\right)^{k} + \eta_{\text{end}}}{\bar\eta}"
-            r" & W \le t \le N \\"
-            r" \eta_{\text{end}} / \bar\eta & t > N \end{cases}"
+            r"\begin{aligned} \eta_t &= \eta_0 \cdot \begin{cases} " + RAMP + r" & t < W \\"
+            r" q_t & W \le t \le N \\"
+            r" \eta_{\text{end}} / \bar\eta & t > N \end{cases} \\"
+            r" q_t &= \dfrac{(\bar\eta - \eta_{\text{end}})\left(1 - \frac{t - W}{N - W}\right)^{k} + \eta_{\text{end}}}{\bar\eta}"
+            r" \end{aligned}"
         ),
         symbols=(
             *RAMP_SYMBOLS,
@@ -531,9 +534,10 @@ the `lr` given to the optimizer's constructor, and the fraction then applies to 
     ),
     formula=Formula(
         closed=(
-            r"\eta_t = \eta_0 \cdot \begin{cases} " + RAMP + r" & t < W \\"
-            r" m + (1 - m)\,\tfrac12\left(1 + \cos(2\pi c\, p_t)\right) & t \ge W \end{cases}"
-            r" \qquad p_t = \frac{t - W}{\max(1,\, N - W)}"
+            r"\begin{aligned} \eta_t &= \eta_0 \cdot \begin{cases} " + RAMP + r" & t < W \\"
+            r" m + (1 - m)\, q_t & t \ge W \end{cases} \\"
+            r" q_t &= \tfrac12\left(1 + \cos(2\pi c\, p_t)\right) \\"
+            r" p_t &= \frac{t - W}{\max(1,\, N - W)} \end{aligned}"
         ),
         symbols=MIN_LR_SYMBOLS,
         note=WARMUP_AT_ZERO
@@ -638,10 +642,12 @@ The floor is given as in the other min-lr cosine: `min_lr` or `min_lr_rate`, exa
     ),
     formula=Formula(
         closed=(
-            r"\eta_t = \eta_0 \cdot \begin{cases} "
-            r"\dfrac{t + 1}{\max(1, W)} \ \text{or}\ r + (1 - r)\dfrac{t}{\max(1, W - 1)} & t < W \\"
-            r" m + (1 - m)\,\tfrac12\left(1 + \cos(2\pi c\, p_t)\right) & t \ge W \end{cases}"
-            r" \qquad p_t = \frac{t - W + 1}{\max(1,\, N - W)}"
+            r"\begin{aligned} \eta_t &= \eta_0 \cdot \begin{cases} w_t & t < W \\"
+            r" m + (1 - m)\, q_t & t \ge W \end{cases} \\"
+            r" w_t &= \dfrac{t + 1}{\max(1, W)} \ \text{or} \\"
+            r" &\quad\ \ r + (1 - r)\dfrac{t}{\max(1, W - 1)} \\"
+            r" q_t &= \tfrac12\left(1 + \cos(2\pi c\, p_t)\right) \\"
+            r" p_t &= \frac{t - W + 1}{\max(1,\, N - W)} \end{aligned}"
         ),
         symbols=(*MIN_LR_SYMBOLS, (r"r", "`warmup_lr_rate`, when given (the first form is for `None`)")),
         note="""
@@ -731,10 +737,11 @@ floor, `min_lr_ratio` times the rate, not at 0.
     ),
     formula=Formula(
         closed=(
-            r"\eta_t = \eta_0 \cdot \begin{cases} m + (1 - m)\, u\!\left(\frac{t}{\max(1,W)}\right) & t < W \\"
-            r" 1 & W \le t < W + S \\"
-            r" m + (1 - m)\, d\!\left(\frac{t - W - S}{\max(1, D)}\right) & W + S \le t < W + S + D \\"
-            r" m & t \ge W + S + D \end{cases}"
+            r"\begin{aligned} \eta_t &= \eta_0\, f_t, \\[4pt]"
+            r" f_t &= \begin{cases} m + (1 - m)\, u\!\left(\frac{t}{\max(1,W)}\right) \\ \quad \text{if } t < W \\[6pt]"
+            r" 1 \\ \quad \text{if } W \le t < W + S \\[6pt]"
+            r" m + (1 - m)\, d\!\left(\frac{t - W - S}{\max(1, D)}\right) \\ \quad \text{if } W + S \le t < W + S + D \\[6pt]"
+            r" m \\ \quad \text{if } t \ge W + S + D \end{cases} \end{aligned}"
         ),
         symbols=(
             (r"\eta_t", "the rate after `t` calls to `step()`"),
