@@ -138,10 +138,12 @@ def make(
     error: float,
     site_url: str,
     cite: str,
+    call: str | None = None,
     **view: Any,
 ) -> Made:
     """Everything one figure publishes, at `<folder>/<fid>.<suffix>`. `head` names the drawing in
-    its alt text; `about` leads its JSON sidecar (what was run); `view` adds to its page block."""
+    its alt text, and is the slide's call unless `call` is given ("": none); `about` leads its JSON
+    sidecar (what was run); `view` adds to its page block."""
     base = f"{folder}/{fid}"
     alt = alt_text(head, output, figure.xlabel)
     w, h = round(figure.size[0] * PX_PER_INCH), round(figure.size[1] * PX_PER_INCH)
@@ -166,7 +168,9 @@ def make(
     narrow = figure.narrow()
     drawings = tuple((f"{base}.{t}.svg", figure, t) for t in THEMES)
     drawings += tuple((f"{base}.narrow.{t}.svg", narrow, t) for t in THEMES)
-    slide = figure.slide(head)  # white, light colours, as a PNG and an SVG
+    # white, light colours, as a PNG and an SVG; the credit names where the figure lives
+    credit = f"LR Scheduler Atlas, CC BY 4.0: {page_url}#{fid}"
+    slide = figure.slide(head if call is None else call, credit)
     drawings += ((f"{base}.slide.png", slide, "card"), (f"{base}.slide.svg", slide, "light"))
     card = FigureView(
         fid,

@@ -37,9 +37,11 @@ THEMES = {
 THEMES["card"] = THEMES["light"]  # the link-preview PNG: light colours on white
 CARD_SIZE = (8.0, 4.2)  # inches; 1200 x 630 px at 150 dpi, the size link previews expect
 CARD_DPI = 150
-# A slide: 16:9, 1920 x 1080 px at 300 dpi, so 10 pt text is 42 px; white, with its title and call.
+# A slide: 16:9, 1920 x 1080 px at 300 dpi, so 10 pt text is 42 px; white, with its title, its call
+# and a credit line, all ink at least SLIDE_MARGIN of each side in from the edge (projectors crop).
 SLIDE_SIZE = (6.4, 3.6)
 SLIDE_DPI = 300
+SLIDE_MARGIN = 0.05
 LOWER = {"momentum": "momentum", "beta1": "Adam beta1", "metric": "validation loss"}
 
 
@@ -70,7 +72,9 @@ class Figure:
     size: tuple[float, float] = (7.2, 3.4)
     thumb: bool = False  # gallery thumbnail: the curve and a light grid, no text
     ylim: tuple[float, float] | None = None  # the upper panel's y range, shared by small multiples
-    call: str = ""  # a slide's exact call, under its title
+    on_slide: bool = False  # drawn for a lecture slide: see SLIDE_SIZE
+    call: str = ""  # a slide's exact call, under its title ("" for none)
+    credit: str = ""  # a slide's credit line: the atlas, the licence, the figure's address
 
     @functools.cached_property
     def digest(self) -> str:
@@ -82,9 +86,9 @@ class Figure:
         """The same figure for a phone: see NARROW_WIDTH."""
         return replace(self, size=(NARROW_WIDTH, round(self.size[1] * NARROW_HEIGHT, 2)))
 
-    def slide(self, call: str) -> Figure:
+    def slide(self, call: str, credit: str) -> Figure:
         """The figure for a lecture slide: see SLIDE_SIZE."""
-        return replace(self, size=SLIDE_SIZE, call=call)
+        return replace(self, size=SLIDE_SIZE, on_slide=True, call=call, credit=credit)
 
     def cache_name(self, theme: str) -> str:
         suffix = "png" if theme == "card" else "svg"
@@ -210,28 +214,29 @@ def draw(figure: Figure, t: dict, png: bool = False) -> bytes:
         fig = pickle.loads(_blank(rows, figure.size, json.dumps(rc, sort_keys=True)))
         axes = fig.axes
         fig.patch.set_alpha(0)
-        heading = []
-        # A preview or a slide travels alone: it names what it shows, smaller or on two lines to fit.
-        if png or figure.call:
-            room = fig.bbox.width - 2 * PAD * fig.dpi / 72
-            title = fig.suptitle(figure.title, x=PAD / 72 / figure.size[0], ha="left", fontsize=14, fontweight="bold")
-            for size in (13, 12, 11, None):
+        heading, footer = [], []
+        edge = margins(figure, fig.dpi)
+        room = fig.bbox.width - 2 * edge[0]
+        # A preview or a slide travels alone: it names what it shows, smaller, then wrapped, to fit.
+        if png or figure.on_slide:
+            fig.patch.set(facecolor="white", alpha=1)
+            x, y = edge[0] / fig.bbox.width, 1 - edge[1] / fig.bbox.height
+            title = fig.suptitle(figure.title, x=x, y=y, ha="left", va="top", fontsize=14, fontweight="bold")
+            for size in (13, 12, 11):
                 if title.get_window_extent(_renderer(fig)).width <= room:
                     break
-                if size is None:
-                    title.set_text(textwrap.fill(figure.title, len(figure.title) // 2 + 8, break_long_words=False))
-                else:
-                    title.set_fontsize(size)
+                title.set_fontsize(size)
+            wrap_to_fit(title, [(title, figure.title)], room, least=20)
             heading.append(title)
-        if figure.call:  # under the title, in code type, wrapped to the width
-            fig.patch.set(facecolor="white", alpha=1)
-            below = heading[0].get_window_extent(_renderer(fig)).height + 2 * fig.dpi / 72
-            call = fig.text(
-                PAD / 72 / figure.size[0], 0.98 - below / fig.bbox.height, figure.call,
-                ha="left", va="top", family="monospace", color=t["fg"],
-            )  # fmt: skip
-            wrap_to_fit(call, [(call, figure.call)], room, least=20)
-            heading.append(call)
+            if figure.call:  # under the title, in code type, wrapped to the width
+                below = title.get_window_extent(_renderer(fig)).height + 2 * fig.dpi / 72
+                call = fig.text(x, y - below / fig.bbox.height, figure.call, ha="left", va="top", family="monospace", color=t["fg"])  # fmt: skip
+                wrap_to_fit(call, [(call, figure.call)], room, least=20)
+                heading.append(call)
+        if figure.credit:  # small, at the foot
+            credit = fig.text(edge[0] / fig.bbox.width, edge[1] / fig.bbox.height, figure.credit, ha="left", va="bottom", fontsize=7, color=t["muted"])  # fmt: skip
+            wrap_to_fit(credit, [(credit, figure.credit)], room, least=20)
+            footer.append(credit)
         labelled = {False: 0, True: 0}
         for s in _colored(figure.series):
             ax = axes[1] if s[0].lower else axes[0]
@@ -283,28 +288,36 @@ def draw(figure: Figure, t: dict, png: bool = False) -> bytes:
         legend = None
         if labelled[False] > 1:  # above the plot, where it never hides a curve; fewer columns until it fits
             labels = [se.label for se in figure.series if se.label and not se.lower]
-            # it starts at the axes, which fit() puts up to about 64 pt in on a narrow figure
-            room = min(0.85 * fig.bbox.width, fig.bbox.width - 64 * fig.dpi / 72)
+            # it starts at the axes, which fit() puts up to about 72 pt in from the edge's margin
+            legend_room = min(0.85 * fig.bbox.width, room - 72 * fig.dpi / 72)
             for columns in range(min(len(labels), 4), 0, -1):
                 legend = axes[0].legend(
                     loc="lower left", bbox_to_anchor=(0, 1.02), borderaxespad=0,
                     ncol=columns, handlelength=1.6, columnspacing=1.4,
                 )  # fmt: skip
-                if legend.get_window_extent(_renderer(fig)).width <= room:
+                if legend.get_window_extent(_renderer(fig)).width <= legend_room:
                     break
             # one column is still too wide: wrap the labels
-            wrap_to_fit(legend, list(zip(legend.get_texts(), labels, strict=True)), room, least=12)
-        fit(fig, axes, legend, notes, heading)
+            wrap_to_fit(legend, list(zip(legend.get_texts(), labels, strict=True)), legend_room, least=12)
+        fit(fig, axes, legend, notes, heading, footer, edge)
         _ticks(axes, t, labels=True)
         return _save(fig, figure, png)
 
 
+def margins(figure: Figure, dpi: float) -> tuple[float, float]:
+    """The empty edge of a drawing, across and down, in pixels: a slide's safe margin, else PAD."""
+    if figure.on_slide:
+        return SLIDE_MARGIN * figure.size[0] * dpi, SLIDE_MARGIN * figure.size[1] * dpi
+    return PAD * dpi / 72, PAD * dpi / 72
+
+
 def wrap_to_fit(box, texts: list[tuple[Any, str]], room: float, least: int) -> None:
-    """Wraps each text (its source beside it) four characters narrower at a time until `box`, the
-    artist holding them, is at most `room` pixels wide, or lines are down to `least` characters."""
+    """Wraps each text (its source beside it) a character narrower at a time until `box`, the
+    artist holding them, is at most `room` pixels wide, or lines are down to `least` characters:
+    the lines break only where the width requires."""
     chars = max(len(source) for _, source in texts)
     while box.get_window_extent(_renderer(box.figure)).width > room and chars > least:
-        chars -= 4
+        chars -= 1
         for text, source in texts:
             text.set_text(textwrap.fill(source, chars, break_long_words=False))
 
@@ -390,7 +403,7 @@ PAD = 4.0  # points of air around the plot, and between the panels
 MARK_GAP = 3.0  # points between a mark's line and its label, and between two labels on a row
 
 
-def fit(fig, axes: list, legend, notes: list, heading: list) -> None:
+def fit(fig, axes: list, legend, notes: list, heading: list, footer: list, edge: tuple[float, float]) -> None:
     """Margins measured from the text that surrounds the axes: tick labels, axis labels, legend,
     title, and the rows of the marks' labels over the plot (`stack_marks`). It is what constrained
     layout does, without its two extra drawing passes (half the time of every render)."""
@@ -414,17 +427,22 @@ def fit(fig, axes: list, legend, notes: list, heading: list) -> None:
 
     width, height = fig.bbox.width, fig.bbox.height
     for _ in range(2):  # tick choice depends on the axes' length: measure again once resized
+        for ax in axes:  # a panel shorter than its label (a slide's two panels): two lines
+            if extent(ax.yaxis.label)[1] > ax.bbox.height:
+                ax.yaxis.label.set_text(ax.yaxis.label.get_text().replace(" ", "\n", 1))
         ys = [size for ax in axes for size in ticklabels(ax.yaxis)]
         xs = ticklabels(axes[-1].xaxis)
         widest, tall = max(w for _, w, _ in ys), max(h for _, _, h in ys + xs)
         label_h = max(extent(ax.yaxis.label)[0] for ax in axes)
-        left = PAD * pt + label_h + gap + widest + tick
+        left = edge[0] + label_h + gap + widest + tick
         last, w, _ = xs[-1]  # the last x tick label may stick out past the axes' right end
         room = (1 - axes[-1].transLimits.transform((last, 0))[0]) * axes[-1].bbox.width
-        right = PAD * pt + max(0, w / 2 - room)
-        bottom = PAD * pt + extent(axes[-1].xaxis.label)[1] + gap + tall + tick
-        strip = stack_marks(notes, axes[0], width - left - right, right - PAD * pt, renderer)
-        top = PAD * pt + max(tall / 2, strip)
+        right = edge[0] + max(0, w / 2 - room)
+        bottom = edge[1] + extent(axes[-1].xaxis.label)[1] + gap + tall + tick
+        for text in footer:  # a slide's credit line
+            bottom += extent(text)[1] + PAD * pt
+        strip = stack_marks(notes, axes[0], width - left - right, right - edge[0], renderer)
+        top = edge[1] + max(tall / 2, strip)
         if legend is not None:
             top += extent(legend)[1] + 0.02 * axes[0].bbox.height
         for text in heading:  # a preview's or slide's title, a slide's call
@@ -507,7 +525,7 @@ def _save(fig, figure: Figure, png: bool) -> bytes:
         from PIL import Image
 
         fig.patch.set(facecolor="white", alpha=1)
-        dpi = SLIDE_DPI if figure.call else CARD_DPI
+        dpi = SLIDE_DPI if figure.on_slide else CARD_DPI
         fig.savefig(buf, format="raw", dpi=dpi)
         plt.close(fig)
         size = (round(figure.size[0] * dpi), round(figure.size[1] * dpi))

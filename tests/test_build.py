@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CASE_IDS, CASES, is_redirect, mkdocs_build
+from conftest import CASE_IDS, CASES, SITE_URL, is_redirect, mkdocs_build
 from gen.catalog import ENTRIES
 from gen.library import parameters, release, torch_version
 from gen.model import shown
@@ -182,7 +182,8 @@ def png_size(path: Path) -> tuple[int, int]:
 @pytest.mark.parametrize(("entry", "case"), CASES, ids=CASE_IDS)
 def test_every_figure_has_a_slide(site, entry, case):
     """16:9: a 1920 x 1080 PNG and an SVG whose smallest text is at least 28 px at 1920 px wide,
-    both with the figure's title and its call; linked from the page's embed block."""
+    both with the figure's title, its call and a credit line with its address; linked from the
+    page's embed block."""
     folder = site / "schedulers" / entry.slug
     assert png_size(folder / f"{case.id}.slide.png") == (1920, 1080)
     svg = html.unescape((folder / f"{case.id}.slide.svg").read_text())
@@ -193,5 +194,6 @@ def test_every_figure_has_a_slide(site, entry, case):
     text = " ".join(re.findall(r">([^<>]+)</text>", svg))
     assert f"{entry.name}: {case.title}"[:30] in text.replace("\n", " "), text[:200]
     assert f"{entry.name}(" in text, text[:300]  # its call
+    assert f"CC BY 4.0: {SITE_URL}schedulers/{entry.slug}/#{case.id}" in text, text[-300:]  # its credit
     page = (folder / "index.html").read_text()
     assert f'href="{case.id}.slide.png"' in page and f'href="{case.id}.slide.svg"' in page

@@ -93,8 +93,9 @@ def collisions(fig) -> list[str]:
 
 def test_every_drawing_keeps_its_text_inside_apart_and_off_the_curves(traces, monkeypatch):
     """The hand-made layout (no constrained layout), in every drawing the site makes: every label,
-    tick label, legend, title and mark label lies inside the figure, no side has more than 12 pt of
-    empty margin, no two texts overlap and no line of the plot crosses a text."""
+    tick label, legend, title and mark label lies inside the figure (a slide's: inside its 5% safe
+    margin), no side has more than 12 pt of empty margin besides, no two texts overlap and no line
+    of the plot crosses a text. A slide's call is never its title again; its credit links back."""
     seen = []
 
     def measure(fig, figure, png):
@@ -111,9 +112,13 @@ def test_every_drawing_keeps_its_text_inside_apart_and_off_the_curves(traces, mo
     crossed = [((figure.title, figure.size), found) for figure, _, _, found in seen if found]
     assert crossed == [], f"{len(crossed)} drawings: {crossed}"
     for figure, (x0, y0, x1, y1), (_, _, width, height), _ in seen:
-        where = (figure.title, figure.size)
-        assert min(x0, y0, width - x1, height - y1) >= -0.5, (where, x0, y0, width - x1, height - y1)
-        assert max(x0, y0, width - x1, height - y1) <= 12, (where, x0, y0, width - x1, height - y1)
+        across, down = plot.margins(figure, 72)  # in points: a slide's safe margin, else PAD
+        empty = (x0 - across, y0 - down, width - x1 - across, height - y1 - down)
+        where = (figure.title, figure.size, empty)
+        assert min(empty) >= -0.5, where
+        assert max(empty) <= 12, where
+    slides = [f for f in figures if f.on_slide]
+    assert slides and all(f.call != f.title and "CC BY 4.0: http" in f.credit for f in slides)
 
 
 def test_thumbnail_has_no_text(traces):

@@ -210,7 +210,7 @@ def guide_figure(guide: Guide, plot: Plot, site_url: str) -> GuideFigure:
     folder = f"guides/{guide.slug}"
     made = make(
         folder, plot.id, plot.title, plot.caption, plot.title, output, plot.code, figure(plot, output),
-        {"guide": absolute(site_url, f"{folder}/index.md"), "figure": plot.id}, check.error, site_url, plot.title,
+        {"guide": absolute(site_url, f"{folder}/index.md"), "figure": plot.id}, check.error, site_url, plot.title, "",
         text=plot.note(dict(zip(output.header, output.columns, strict=True))) if plot.note else "",
         check=said, library=releases(plot.code), warnings=output.warnings, multiples=tuple(s for s, _ in multiples), log=plot.log,
     )  # fmt: skip
