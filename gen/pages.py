@@ -5,11 +5,12 @@ from __future__ import annotations
 import ast
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib.metadata import version
 from typing import Any
 
 import jinja2
 
-from gen import cache
+from gen import cache, train_py
 from gen.data import about
 from gen.explore import ExploreView
 from gen.figure import FigureView, Made, make
@@ -172,11 +173,21 @@ TIMM_NAMES |= {"patience_t": "patience_epochs", "mode": "plateau_mode"}
 
 
 def timm_call(entry: Entry) -> str | None:
-    """The create_scheduler_v2 call that builds the page's first case, which is stepped per epoch.
+    """The create_scheduler_v2 call that builds the page's first case, which is stepped per epoch."""
+    kwargs = timm_kwargs(entry)
+    return None if kwargs is None else call("create_scheduler_v2", kwargs, first="optimizer")
 
-    Its defaults differ from the classes' (warmup_lr=1e-5, cycle_decay=0.1, warmup_prefix=False,
-    decay_rate=0.1 as the polynomial's power), so the call names the class's value wherever the
-    case depends on it."""
+
+def train_py_command(entry: Entry) -> str | None:
+    """The train.py command line that builds the page's first case (gen/train_py.py)."""
+    kwargs = timm_kwargs(entry)
+    return None if kwargs is None else train_py.command(train_py.flags(kwargs, entry.cases[0].optim.lrs[0]))
+
+
+def timm_kwargs(entry: Entry) -> dict[str, Any] | None:
+    """create_scheduler_v2's arguments for the page's first case. Its defaults differ from the
+    classes' (warmup_lr=1e-5, cycle_decay=0.1, warmup_prefix=False, decay_rate=0.1 as the
+    polynomial's power), so they name the class's value wherever the case depends on it."""
     if not entry.sched:
         return None
     own, args = parameters(entry.name, entry.module), dict(entry.cases[0].args)
@@ -198,7 +209,7 @@ def timm_call(entry: Entry) -> str | None:
         out["cycle_decay"] = value("cycle_decay")
     if entry.sched == "poly":
         out["decay_rate"] = out.pop("power", value("power"))
-    return call("create_scheduler_v2", out, first="optimizer")
+    return out
 
 
 def scheduler_page(
@@ -223,6 +234,9 @@ def scheduler_page(
         library=release(entry.module),
         trainer=trainer_view(entry),
         timm_call=timm_call(entry),
+        train_py=train_py_command(entry),
+        train_py_commit=train_py.COMMIT,
+        timm_version=version("timm"),
         explore=explore,
     )
 

@@ -1,6 +1,7 @@
 """timm's schedulers: the import workaround, and the two ways timm is stepped."""
 
 import dataclasses
+import math
 import random
 import subprocess
 import sys
@@ -145,3 +146,87 @@ def test_the_noise_twin_is_timms_noise():
         expected[t] != twins.timm_cosine(Setting({"t_initial": 30}, (0.1,), Optim(), 31)).lrs[0][t] for t in range(31)
     )
     assert noisy == 20
+
+
+def train_py_args(line: str):
+    """The flags of a `python train.py ...` line, parsed as train.py would (its defaults from
+    gen/train_py.py, the flag names its argparse uses), and its rate as train.py computes it."""
+    import argparse
+    import shlex
+
+    from gen import train_py
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data-dir")
+    for name, default in train_py.DEFAULTS.items():
+        flag = "--" + name.replace("_", "-")
+        if isinstance(default, bool):
+            parser.add_argument(flag, action="store_true", default=default)
+        elif isinstance(default, list):
+            parser.add_argument(flag, type=type(default[0]), nargs="+", default=default)
+        else:
+            parser.add_argument(flag, type=type(default) if default is not None else float, default=default)
+    words = shlex.split(line)
+    assert words[:2] == ["python", "train.py"], line
+    ns = parser.parse_args(words[2:])
+    if not ns.lr:  # train.py: lr = lr_base * global batch size / lr_base_size ("linear" for SGD)
+        ns.lr = ns.lr_base * ns.batch_size / ns.lr_base_size
+    return ns
+
+
+def train_py_rates(ns, steps: int, metric: bool, seed: int) -> list[float]:
+    import timm.scheduler
+    import torch
+
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=ns.lr)
+    kwargs = timm.scheduler.scheduler_kwargs(ns, decreasing_metric=ns.eval_metric == "loss")
+    scheduler, _ = timm.scheduler.create_scheduler_v2(optimizer, **kwargs, updates_per_epoch=10)
+    out, rng = [], random.Random(seed)
+    for epoch in range(steps):
+        out.append(lr := optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        scheduler.step(epoch + 1, val_loss(epoch, lr, 0.1, rng) if metric else None)
+    return out
+
+
+@pytest.mark.parametrize("entry", [e for e in catalog.ENTRIES if e.sched], ids=lambda e: e.name)
+def test_the_pages_train_py_command_gives_the_first_plot(entry):
+    """The command line the "In timm's train.py" section prints, read with train.py's defaults and
+    handed on as train.py does (timm's own scheduler_kwargs), against the class itself."""
+    import torch
+
+    from gen import timm_import
+    from gen.pages import train_py_command
+
+    timm_import.ensure()
+    import timm.scheduler
+
+    case = entry.cases[0]
+    got = train_py_rates(train_py_args(train_py_command(entry)), case.steps, entry.metric, case.seed)
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=case.optim.lrs[0])
+    direct = getattr(timm.scheduler, entry.name)(optimizer, **case.args)
+    want, rng = [], random.Random(case.seed)
+    for epoch in range(case.steps):
+        want.append(lr := optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        direct.step(epoch + 1, val_loss(epoch, lr, 0.1, rng)) if entry.metric else direct.step(epoch + 1)
+    assert all(x == x for x in got)  # no NaN
+    assert got == want
+
+
+def test_train_py_alone_warms_up_five_epochs_from_1e_5_to_0_05():
+    """What the section says of train.py's defaults: `--sched cosine --epochs 100` alone climbs
+    from 1e-5 towards 0.05 (0.1 x 128 / 256) over its first 5 epochs, then follows the cosine from
+    0.05 (the warm-up is inside the 100 epochs: no --warmup-prefix)."""
+    from gen import timm_import
+
+    timm_import.ensure()
+    rates = train_py_rates(train_py_args("python train.py --sched cosine --epochs 100"), 10, False, 0)
+    peak = 0.1 * 128 / 256
+    for epoch in range(5):
+        assert math.isclose(rates[epoch], 1e-5 + epoch * (peak - 1e-5) / 5, rel_tol=1e-12), (epoch, rates)
+    for epoch in range(5, 10):
+        assert math.isclose(rates[epoch], peak * (1 + math.cos(math.pi * epoch / 100)) / 2, rel_tol=1e-12), (
+            epoch,
+            rates,
+        )
