@@ -184,16 +184,16 @@ def data_file(entry: Entry, traces: Sequence[Trace]) -> str:
 
 
 def start_index(entry: Entry, arg: str) -> int:
-    """The setting shown first: the base case's value (or torch's default) where the grid has it,
-    else the middle one."""
+    """The setting shown first: the base case's value (or the library's default) where the grid
+    has it, else the middle one. A grid that builds its own arguments (`build`) still opens at the
+    library's defaults where its controls are the class's arguments."""
     ex, base = entry.explore, base_case(entry)
     assert ex is not None
     control = next(c for c in ex.controls if c.arg == arg)
-    if ex.build is None:
-        shown = repr(base.args[arg]) if arg in base.args else parameters(entry.name, entry.module).get(arg)
-        for i, v in enumerate(control.values):
-            if repr(v) == shown:
-                return i
+    shown = repr(base.args[arg]) if arg in base.args else parameters(entry.name, entry.module).get(arg)
+    for i, v in enumerate(control.values):
+        if repr(v) == shown:
+            return i
     return (len(control.values) - 1) // 2
 
 

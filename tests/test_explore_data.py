@@ -18,6 +18,7 @@ from gen import timm_import
 from gen.build import generate
 from gen.catalog import ENTRIES
 from gen.explore import base_case, case_for, decode, encode, start_index
+from gen.library import parameters
 from gen.model import CatalogError, Code, Control, Explore
 from gen.reproduce import script
 
@@ -231,3 +232,21 @@ def test_build_reads_controls_that_are_not_arguments():
     assert isinstance(lam.explore, Explore) and lam.explore.build is not None
     case = case_for(lam, {"factor": 0.9, "every": 5})
     assert case.args["lr_lambda"] == Code("lambda epoch: 0.9 if epoch % 5 == 0 else 1.0")
+
+
+def test_every_panel_opens_at_the_libraries_defaults():
+    """Each control starts at its base case's value, else at the library's default where the grid
+    has it (OneCycleLR's div_factor at 25, torch's, not the middle of its values)."""
+    checked = 0
+    for entry in ENTRIES:
+        if entry.explore is None:
+            continue
+        base, defaults = base_case(entry), parameters(entry.name, entry.module)
+        for control in entry.explore.controls:
+            want = repr(base.args[control.arg]) if control.arg in base.args else defaults.get(control.arg)
+            if want in [repr(v) for v in control.values]:
+                assert repr(control.values[start_index(entry, control.arg)]) == want, (entry.name, control.arg)
+                checked += 1
+    one_cycle = next(e for e in ENTRIES if e.name == "OneCycleLR")
+    assert one_cycle.explore.controls[2].values[start_index(one_cycle, "div_factor")] == 25.0
+    assert checked > 20
