@@ -98,14 +98,19 @@ def label(column: str) -> str:
 
 
 def alt_text(head: str, output: Output, unit: str) -> str:
-    """Names what is drawn, then says what each curve does."""
+    """Names what is drawn, then says what each curve does: where it starts, its highest and
+    lowest values with the first step each is reached, and where it ends."""
     parts = []
     for name, values in zip(output.header[1:], output.columns[1:], strict=True):
-        peak = max(range(len(values)), key=values.__getitem__)
-        desc = (
-            f"{describe(name)} starts at {short(values[0])}, peaks at {short(values[peak])} at {unit} {peak}, "
-            f"ends at {short(values[-1])}"
-        )
+        high = max(range(len(values)), key=values.__getitem__)
+        low = min(range(len(values)), key=values.__getitem__)
+        if values[high] == values[low]:
+            desc = f"{describe(name)} stays at {short(values[0])}"
+        else:
+            desc = (
+                f"{describe(name)} starts at {short(values[0])}, is highest ({short(values[high])}) at {unit} "
+                f"{high} and lowest ({short(values[low])}) at {unit} {low}, and ends at {short(values[-1])}"
+            )
         parts.append(f"{label(name)}: {desc}" if label(name) else desc)
     return f"Line chart: {head}, over {output.rows} {unit}s; " + "; ".join(parts) + "."
 

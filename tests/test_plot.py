@@ -156,3 +156,24 @@ def test_log_axes_label_two_decades_and_no_curve_ends_below_the_lowest(traces, m
         assert len(inside) >= 2, (title, labels, low, high)
         assert all(math.isfinite(v) for v in values), title
         assert min(v for v in values if v > 0) >= min(inside) * (1 - 1e-9), (title, min(values), min(inside))
+
+
+def test_alt_text_names_each_curves_extremes_and_their_steps(traces):
+    """A reader who cannot see the figure hears where each curve starts, its highest and lowest
+    values with the first step of each, and where it ends (OneCycleLR's momentum dips to 0.85)."""
+    from gen.figure import alt_text, short
+    from gen.pages import head
+
+    for trace in traces.values():
+        output, unit = trace.output, trace.entry.unit(trace.case)
+        alt = alt_text(head(trace), output, unit)
+        for values in output.columns[1:]:
+            assert all(v == v for v in values)  # no NaN
+            high, low = values.index(max(values)), values.index(min(values))
+            if max(values) == min(values):
+                assert f"stays at {short(values[0])}" in alt, alt
+            else:
+                assert f"highest ({short(values[high])}) at {unit} {high} and lowest ({short(values[low])}) at {unit} {low}" in alt, alt  # fmt: skip
+    one_cycle = traces["OneCycleLR", "basic"]
+    alt = alt_text(head(one_cycle), one_cycle.output, "batch")
+    assert "momentum starts at 0.95, is highest (0.95) at batch 0 and lowest (0.85) at batch 299" in alt, alt
