@@ -29,7 +29,7 @@ from gen.guides.validate import check_guides
 from gen.library import torch_version
 from gen.math import katex_version
 from gen.model import Entry, Pitfall
-from gen.pages import Card, Versions, case_figure, data_page, home_page, nav, scheduler_page, status_page
+from gen.pages import Card, Versions, case_figure, data_page, home_page, links_page, nav, scheduler_page, status_page
 from gen.plot import card, figure_for, thumbnail
 from gen.publish import DATA_INDEX, DEFAULT_SITE_URL
 from gen.reproduce import script as script_for
@@ -200,6 +200,7 @@ def _generate(entries: tuple[Entry, ...], pool: Pool, site_url: str, start: floa
         version("mkdocs-material"),
     )
     files["status.md"] = status_page(versions, every_check, len(entries)).encode()
+    files["links.md"] = links_page((*GUIDES, PITFALLS), SITE_PAGES).encode()
     worst = max(c.error for c in every_check)
     summary = Summary(
         len(entries), len(every_check), len(drawings), drawings.cached, time.perf_counter() - start, worst

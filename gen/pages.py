@@ -348,3 +348,8 @@ def status_page(versions: Versions, checks: Sequence[Check], schedulers: int) ->
         steps=sum(c.steps for c in checks),
         worst="zero" if worst == 0 else f"{worst:.1e}",
     )
+
+
+def links_page(guides: Sequence[Any], site_pages: Sequence[tuple[str, str]]) -> str:
+    """The URL scheme, every guide and page of the nav named (the lists the nav is made from)."""
+    return ENV.get_template("links.md.j2").render(guides=guides, site_pages=site_pages)

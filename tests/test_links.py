@@ -75,3 +75,23 @@ def test_every_data_file_is_linked(site):
     assert published and any(p.name == HIGHLIGHT for p in published)
     published = [p for p in published if p.name != HIGHLIGHT]  # the page script's asset, not data
     assert [str(p.relative_to(site)) for p in published if p not in linked] == []
+
+
+def test_the_stable_links_page_names_every_page_of_the_nav(site):
+    """Every page of the built site (short links' redirects aside) is on the Stable links page: by
+    its own address, or, for a scheduler page, by the /schedulers/<slug>/ scheme it shows."""
+    import html
+    import re
+
+    from conftest import is_redirect
+
+    text = html.unescape((site / "links" / "index.html").read_text())
+    listed = set(re.findall(r"<code>(/[^<]*)</code>", text))
+    pages = [p.parent.relative_to(site).as_posix() for p in site.rglob("index.html") if not is_redirect(p)]
+    missing = []
+    for page in pages:
+        path = "/" if page == "." else f"/{page}/"
+        if path not in listed and not (path.startswith("/schedulers/") and path.count("/") == 3):
+            missing.append(path)
+    assert "<code>/schedulers/<slug>/</code>" in text
+    assert len(pages) > 40 and missing == [], missing
