@@ -258,6 +258,7 @@ class Entry:
     explore: Explore | None = None  # the page's interactive panel; required unless no argument can move
     trainer: str = ""  # transformers: the `lr_scheduler_type` a Trainer user writes for this schedule
     sched: str = ""  # timm: the `--sched` name its train.py (create_scheduler_v2) builds this class from
+    thumb: str = ""  # the case the gallery thumbnail draws (every run of it), where the first looks like another's
 
     @property
     def slug(self) -> str:

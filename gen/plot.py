@@ -152,9 +152,9 @@ def marks_for(trace: Trace) -> tuple[tuple[float, str, int | None], ...]:
 
 
 def thumbnail(trace: Trace) -> Figure:
-    """The upper panel of the first run only, small and without text."""
-    run = trace.runs[0]
-    series = tuple(Series("", v) for k, v in run.columns if k not in LOWER)
+    """The upper panel, small and without text: of the first run, or of every run of a sweep."""
+    runs = trace.runs if trace.case.vary else trace.runs[:1]
+    series = tuple(Series("", v) for run in runs for k, v in run.columns if k not in LOWER)
     return Figure(trace.entry.name, series, "", None, trace.case.log, (), (3.0, 1.3), thumb=True)
 
 

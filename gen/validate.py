@@ -130,6 +130,8 @@ def check_entry(entry: Entry, families: Iterable[str]) -> None:
         )
     if not callable(entry.twin):
         raise CatalogError(f"{name}: field 'twin' is missing; expected a function Setting -> Curve (see gen/twins.py)")
+    if entry.thumb and entry.thumb not in (ids := [c.id for c in entry.cases]):
+        raise CatalogError(f"{name}: field 'thumb' is {entry.thumb!r}, not a case; expected one of {', '.join(ids)}")
     seen: set[str] = set()
     for case in entry.cases:
         owner = f"{name} case {case.id!r}"

@@ -63,6 +63,10 @@ BROKEN = {
         r"ChainedScheduler case 'warmup-decay': argument schedulers has a OneCycleLR, whose recursive form "
         r"the chain's twin does not model; expected parts among StepLR",
     ),
+    "a thumbnail case that is not a case": (
+        dataclasses.replace(COSINE, thumb="basics"),
+        r"CosineAnnealingLR: field 'thumb' is 'basics', not a case; expected one of basic, ",
+    ),
     "unknown scheduler": (
         dataclasses.replace(COSINE, name="CosineAnnealingLRR"),
         r"CosineAnnealingLRR: unknown scheduler; expected a class in torch\.optim\.lr_scheduler",

@@ -177,3 +177,28 @@ def test_alt_text_names_each_curves_extremes_and_their_steps(traces):
     one_cycle = traces["OneCycleLR", "basic"]
     alt = alt_text(head(one_cycle), one_cycle.output, "batch")
     assert "momentum starts at 0.95, is highest (0.95) at batch 0 and lowest (0.85) at batch 299" in alt, alt
+
+
+def test_no_two_gallery_thumbnails_look_alike(traces):
+    """Each thumbnail's curves, scaled to a unit square and read at 101 points, differ from every
+    other schedule's somewhere by at least 5% of the height (get_polynomial_decay_schedule_with_warmup's
+    first case is linear: its thumbnail draws its power sweep)."""
+    from gen.catalog import ENTRIES
+
+    def shape(entry) -> list[list[float]]:
+        case = entry.thumb or entry.cases[0].id
+        curves = [s.values for s in thumbnail(traces[entry.name, case]).series]
+        high = max(max(c) for c in curves)
+        out = []
+        for c in curves:
+            assert all(v == v for v in c)  # no NaN
+            out.append([c[round(i * (len(c) - 1) / 100)] / high for i in range(101)])
+        return out
+
+    shapes = {e.name: shape(e) for e in ENTRIES}
+    alike = []
+    for i, (a, sa) in enumerate(shapes.items()):
+        for b, sb in list(shapes.items())[i + 1 :]:
+            if len(sa) == len(sb) and max(abs(x - y) for ca, cb in zip(sa, sb) for x, y in zip(ca, cb)) < 0.05:
+                alike.append((a, b))
+    assert alike == [], alike

@@ -90,6 +90,7 @@ ends makes the rate jump (see the last case).
     ),
     span=lambda a: a["milestones"][-1] + 1,
     marks=lambda a: [(m, "milestone") for m in a["milestones"]],
+    thumb="three-parts",  # its first case is get_cosine_schedule_with_warmup's shape
     cases=(
         Case("warmup-cosine", "Linear warm-up, then cosine", warmup_cosine(10), steps=100),
         Case(

@@ -379,6 +379,7 @@ group is scaled by the same factor.
     ),
     span=to_the_end,
     marks=warmup_and_end,
+    thumb="power",  # its first case is linear: in the gallery it would look like get_linear_schedule_with_warmup
     cases=(
         Case(
             "basic",
