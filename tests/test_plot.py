@@ -199,6 +199,9 @@ def test_no_two_gallery_thumbnails_look_alike(traces):
     alike = []
     for i, (a, sa) in enumerate(shapes.items()):
         for b, sb in list(shapes.items())[i + 1 :]:
-            if len(sa) == len(sb) and max(abs(x - y) for ca, cb in zip(sa, sb) for x, y in zip(ca, cb)) < 0.05:
+            if (
+                len(sa) == len(sb)
+                and max(abs(x - y) for ca, cb in zip(sa, sb, strict=True) for x, y in zip(ca, cb, strict=True)) < 0.05
+            ):
                 alike.append((a, b))
     assert alike == [], alike
