@@ -211,6 +211,53 @@ def test_transformers_claims(plot, printed):
     assert max(abs(a - b) for a, b in zip(ours[recipes.W :], theirs[recipes.W :], strict=True)) <= 1e-15
 
 
+def test_libraries_notes_say_a_constant_gap_once(printed):
+    """A gap the same at every step it appears (torch's warm-up a step ahead) is said once for all
+    those steps, not pinned to the step where rounding made it largest."""
+    from gen.guides import libraries as lib
+
+    for plot in (lib.WARMUP_COSINE, lib.WARMUP_LINEAR, lib.WSD, lib.FROM_ZERO):
+        output = printed["libraries", plot.id]
+        note = plot.note(dict(zip(output.header, output.columns, strict=True)))
+        assert f"differ by {lib.LR / lib.W:g} at every step from 0 to {lib.W - 1} (at step 0: " in note, plot.id
+        assert "by at most 0.01 " not in note, plot.id
+    output = printed["libraries", lib.FROM_ZERO.id]
+    assert "**torch, LambdaLR** and **transformers** agree at every step, exactly." in lib.FROM_ZERO.note(
+        dict(zip(output.header, output.columns, strict=True))
+    )
+
+
+def test_libraries_guide_warmup_starts():
+    """Where each transformers warm-up starts, run on transformers, as the libraries guide says it:
+    at 0, but for get_wsd_schedule (min_lr_ratio times the rate) and the `_lr_rate` cosine
+    (warmup_lr_rate times the rate, 1/W of it by default)."""
+    import pathlib
+
+    import transformers
+
+    def first_rate(name, **args):
+        optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+        getattr(transformers, name)(optimizer, **args)
+        return optimizer.param_groups[0]["lr"]
+
+    wsd, lr_rate = "get_wsd_schedule", "get_cosine_with_min_lr_schedule_with_warmup_lr_rate"
+    starts = {
+        e.name: first_rate(e.name, **(dict(e.cases[0].args) | {"num_warmup_steps": 10}))
+        for e in ENTRIES
+        if e.library == "transformers" and any(a.name == "num_warmup_steps" for a in e.args)
+    }
+    assert len(starts) >= 9 and {n for n, v in starts.items() if v != 0} == {lr_rate}
+    assert starts[lr_rate] == pytest.approx(0.1 / 10, abs=1e-17)
+    args = {"num_warmup_steps": 10, "num_decay_steps": 20, "num_training_steps": 100}
+    assert first_rate(wsd, **args, min_lr_ratio=0.25) == pytest.approx(0.1 * 0.25, abs=1e-17)
+    half = first_rate(lr_rate, num_warmup_steps=10, num_training_steps=100, min_lr_rate=0.1, warmup_lr_rate=0.5)
+    assert half == pytest.approx(0.1 * 0.5, abs=1e-17)
+    page = (pathlib.Path(__file__).parents[1] / "gen" / "templates" / "guide_libraries.md.j2").read_text()
+    bullet = " ".join(page[page.index("**Where warm-up starts.**") :].split("\n- ")[0].split())
+    assert "starts at a rate of exactly 0 (\\(t / W\\)) but two:" in bullet
+    assert f"[{wsd}]" in bullet and f"[{lr_rate}]" in bullet
+
+
 @pytest.mark.parametrize(("guide", "pitfall"), GUIDE_PITFALLS, ids=GUIDE_PITFALL_IDS)
 def test_pitfall_message_captured(guide, pitfall):
     view = guide_pitfall(guide, pitfall)

@@ -630,7 +630,11 @@ The floor is given as in the other min-lr cosine: `min_lr` or `min_lr_rate`, exa
 """,
     args=(
         OPTIMIZER,
-        WARMUP,
+        Arg(
+            "num_warmup_steps",
+            "Steps of linear warm-up from `warmup_lr_rate` times the optimizer's rate (by default "
+            "`1 / num_warmup_steps` of it) to the full rate (0: no warm-up).",
+        ),
         TRAINING,
         Arg("num_cycles", "Number of cosine waves over the decay; 0.5 is half a wave, from the peak to the floor."),
         LAST_EPOCH,
@@ -718,12 +722,19 @@ stable phase can be continued from any checkpoint and a short decay run off it a
 
 The stable phase lasts `num_stable_steps` if given, else whatever `num_training_steps` leaves
 after warm-up and decay. Warm-up and decay each take a shape: `"linear"`, `"cosine"` (the default
-for the decay) or `"1-sqrt"`. Unlike the other transformers schedules, warm-up starts at the
-floor, `min_lr_ratio` times the rate, not at 0.
+for the decay) or `"1-sqrt"`. Warm-up starts at the floor, `min_lr_ratio` times the rate: at 0
+only with the default `min_lr_ratio=0`. Every other transformers schedule with a warm-up starts
+at 0, except
+[get_cosine_with_min_lr_schedule_with_warmup_lr_rate](../get-cosine-with-min-lr-schedule-with-warmup-lr-rate/index.md),
+which starts at `warmup_lr_rate` times the rate (by default `1 / num_warmup_steps`).
 """,
     args=(
         OPTIMIZER,
-        WARMUP,
+        Arg(
+            "num_warmup_steps",
+            "Steps of warm-up from the floor, `min_lr_ratio` times the optimizer's rate (0 by default), "
+            "to the full rate, shaped by `warmup_type` (0: no warm-up).",
+        ),
         Arg("num_decay_steps", "Steps of the final decay, from the full rate to the floor."),
         Arg(
             "num_training_steps",

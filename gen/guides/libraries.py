@@ -19,10 +19,14 @@ EPOCHS, EVERY = 100, 30  # the step decays: epochs, and the epochs between two d
 TORCH, HF, TIMM = "torch", "transformers", "timm"
 
 
-def trace_script(imports: str, runs: Mapping[str, str], rows: str = "TOTAL + 1", constants: str = "") -> str:
+def trace_script(
+    imports: str, runs: Mapping[str, str], rows: str = "TOTAL + 1", constants: str = "", recipes: str = ""
+) -> str:
     """A comparison script: `trace(make, step)` steps SGD with one schedule per run; `step` is how
-    that library is stepped (torch and transformers: `scheduler.step()`; timm: `step_update`)."""
+    that library is stepped (torch and transformers: `scheduler.step()`; timm: `step_update`).
+    `recipes` defines functions the runs call, before the runs (the page may show them too)."""
     listing = "".join(f'    "lr[{label}]": trace({call}),\n' for label, call in runs.items())
+    defs = f"\n{recipes.strip()}\n\n" if recipes else ""
     return script(f'''
 {imports.strip()}
 
@@ -52,7 +56,7 @@ def timm_updates(scheduler, updates):
 def timm_epochs(scheduler, epochs):
     scheduler.step(epochs)  # timm per epoch: the epoch about to start
 
-
+{defs}
 runs = {{
 {listing}}}
 ''')
@@ -76,19 +80,21 @@ def warmup_torch(after: Sched, milestones: Sequence[int] = (W,), middle: Sequenc
     return {"schedulers": [warm, *middle, after], "milestones": list(milestones)}
 
 
-def where(steps: Sequence[int]) -> str:
-    """`at step 3`, `at steps 29 and 59`, `at every step from 0 to 9`."""
+def where(steps: Sequence[int], unit: str = "step") -> str:
+    """`at step 3`, `at steps 29 and 59`, `at every step from 0 to 9` (or epochs)."""
     if len(steps) == 1:
-        return f"at step {steps[0]}"
+        return f"at {unit} {steps[0]}"
     if steps[-1] - steps[0] == len(steps) - 1:
-        return f"at every step from {steps[0]} to {steps[-1]}"
+        return f"at every {unit} from {steps[0]} to {steps[-1]}"
     if len(steps) <= 4:
-        return f"at steps {', '.join(map(str, steps[:-1]))} and {steps[-1]}"
-    return f"at {len(steps)} steps between {steps[0]} and {steps[-1]}"
+        return f"at {unit}s {', '.join(map(str, steps[:-1]))} and {steps[-1]}"
+    return f"at {len(steps)} {unit}s between {steps[0]} and {steps[-1]}"
 
 
-def measured(pairs: Sequence[tuple[str, str]]) -> Callable[[Mapping[str, Sequence[float]]], str]:
-    """One sentence per pair of runs: where they differ and by how much, computed from the runs."""
+def measured(pairs: Sequence[tuple[str, str]], unit: str = "step") -> Callable[[Mapping[str, Sequence[float]]], str]:
+    """One sentence per pair of runs: where they differ and by how much, computed from the runs. A
+    gap that is the same wherever they differ (rounding aside) is said once, for all those steps;
+    otherwise the largest is given, with its step."""
 
     def name(col: str) -> str:
         return col.removeprefix("lr[").removesuffix("]")
@@ -102,13 +108,18 @@ def measured(pairs: Sequence[tuple[str, str]]) -> Callable[[Mapping[str, Sequenc
             off = [t for t, d in enumerate(diffs) if d > 1e-15 * peak]
             if not off:
                 how = "exactly" if worst == 0 else f"to {worst:.0e} (floating-point rounding)"
-                out.append(f"- **{name(a)}** and **{name(b)}** agree at every step, {how}.")
+                out.append(f"- **{name(a)}** and **{name(b)}** agree at every {unit}, {how}.")
                 continue
-            t = max(range(len(diffs)), key=diffs.__getitem__)
-            span = where(off)
+            gaps = [diffs[t] for t in off]
+            rest = f"; at every other {unit} they agree to 1e-15" if len(off) < len(diffs) else ""
+            if max(gaps) - min(gaps) <= 1e-12 * peak:  # one gap: which step rounding made largest says nothing
+                t = off[0]
+                how = f"by {worst:.3g} {where(off, unit)}"
+            else:
+                t = max(off, key=diffs.__getitem__)
+                how = f"{where(off, unit)}, by at most {worst:.3g}"
             out.append(
-                f"- **{name(a)}** and **{name(b)}** differ {span}, by at most {worst:.3g} "
-                f"(at step {t}: {x[t]:.4g} against {y[t]:.4g}); at every other step they agree to 1e-15."
+                f"- **{name(a)}** and **{name(b)}** differ {how} (at {unit} {t}: {x[t]:.4g} against {y[t]:.4g}){rest}."
             )
         return "Measured on the runs above, when this page was built:\n\n" + "\n".join(out)
 
@@ -295,9 +306,10 @@ STEP_DECAY = Plot(
     title="Step decay, per epoch",
     caption=(
         f"A tenth every {EVERY} epochs, stepped once per epoch: torch's `StepLR(step_size=30, gamma=0.1)` and "
-        "timm's `StepLRScheduler(decay_t=30, decay_rate=0.1)`, then the same milestones listed: torch's "
-        "`MultiStepLR(milestones=[30, 60], gamma=0.1)` and timm's `MultiStepLRScheduler(decay_t=[30, 60], "
-        "decay_rate=0.1)`. transformers has no step schedule."
+        "timm's `StepLRScheduler(decay_t=30, decay_rate=0.1)` (markers: the same curve), then the same "
+        "milestones listed: torch's `MultiStepLR(milestones=[30, 60], gamma=0.1)` (markers: the `StepLR` curve "
+        "until `StepLR`'s third decay, which its two milestones do not make) and timm's "
+        "`MultiStepLRScheduler(decay_t=[30, 60], decay_rate=0.1)` (dashed). transformers has no step schedule."
     ),
     code=trace_script(
         """
@@ -323,17 +335,75 @@ from torch.optim.lr_scheduler import MultiStepLR, StepLR
     ),
     log=True,
     xlabel="epoch",
-    dashed=(STEP_LABELS[2], STEP_LABELS[3]),
+    dashed=(STEP_LABELS[3],),
     same=((STEP_LABELS[0], STEP_LABELS[1]),),  # identical at every epoch: the build requires it
-    marked=((STEP_LABELS[1], 5),),
-    note=measured(((STEP_LABELS[1], STEP_LABELS[0]), (STEP_LABELS[3], STEP_LABELS[2]))),
+    # Both on StepLR's line for most epochs: markers, at strides that seldom meet (at 0, 35 and 70).
+    marked=((STEP_LABELS[1], 5), (STEP_LABELS[2], 7)),
+    note=measured(
+        (
+            (STEP_LABELS[1], STEP_LABELS[0]),
+            (STEP_LABELS[2], STEP_LABELS[0]),
+            (STEP_LABELS[3], STEP_LABELS[2]),
+        ),
+        unit="epoch",
+    ),
+)
+
+# The two torch recipes for transformers' warm-up then cosine, run by the figure's script and shown
+# on the page as they are written there.
+FROM_ZERO_RECIPES = '''
+def linear_lr_warmup_cosine(optimizer):
+    """Warm-up from start_factor, above 0: (t + 1) / WARMUP, a step ahead."""
+    warmup = LinearLR(optimizer, start_factor=1 / WARMUP, total_iters=WARMUP - 1)
+    cosine = CosineAnnealingLR(optimizer, T_max=TOTAL - WARMUP)
+    return SequentialLR(optimizer, [warmup, cosine], milestones=[WARMUP])
+
+
+def lambda_lr_warmup_cosine(optimizer):
+    """transformers' get_cosine_schedule_with_warmup, as a LambdaLR."""
+
+    def factor(t):
+        if t < WARMUP:
+            return t / WARMUP  # 0 at t = 0: a LambdaLR takes any factor
+        progress = (t - WARMUP) / (TOTAL - WARMUP)
+        return 0.5 * (1.0 + math.cos(math.pi * progress))
+
+    return LambdaLR(optimizer, factor)
+'''
+FROM_ZERO_LABELS = (f"lr[{TORCH}, LinearLR warm-up]", f"lr[{HF}]", f"lr[{TORCH}, LambdaLR]")
+
+FROM_ZERO = Plot(
+    id="lambdalr-from-zero",
+    title="transformers' cosine in torch: LinearLR or LambdaLR",
+    caption=(
+        f"Linear warm-up over {W} steps, then a half cosine to 0 at step {T}, SGD at lr={LR}, written in torch "
+        f"two ways beside transformers' `get_cosine_schedule_with_warmup(optimizer, {W}, {T})`: a `SequentialLR` "
+        f"of `LinearLR(start_factor=1/{W}, total_iters={W - 1})` and `CosineAnnealingLR(T_max={T - W})`, and "
+        f"(markers) a `LambdaLR` whose factor is `t / {W}` during warm-up and transformers' half cosine after it."
+    ),
+    code=trace_script(
+        """
+from torch.optim.lr_scheduler import CosineAnnealingLR, LambdaLR, LinearLR, SequentialLR
+from transformers import get_cosine_schedule_with_warmup
+""",
+        {
+            f"{TORCH}, LinearLR warm-up": "linear_lr_warmup_cosine, plain",
+            HF: "lambda o: get_cosine_schedule_with_warmup(o, WARMUP, TOTAL), plain",
+            f"{TORCH}, LambdaLR": "lambda_lr_warmup_cosine, plain",
+        },
+        recipes=FROM_ZERO_RECIPES,
+    ),
+    twin=runs(FROM_ZERO_LABELS[:2], (twins.sequential, COSINE_TORCH), (twins.hf_cosine, COSINE_HF)),
+    same=((FROM_ZERO_LABELS[1], FROM_ZERO_LABELS[2]),),  # identical at every step: the build requires it
+    marked=((FROM_ZERO_LABELS[2], 5),),  # on transformers' curve: markers, so neither hides the other
+    note=measured(((FROM_ZERO_LABELS[0], FROM_ZERO_LABELS[1]), (FROM_ZERO_LABELS[2], FROM_ZERO_LABELS[1]))),
 )
 
 GUIDE = Guide(
     slug="libraries",
     title="One schedule, three libraries",
-    summary="Warm-up then cosine, warm-up then linear, warmup-stable-decay, polynomial and step decay asked of torch, transformers and timm, run and overlaid, with the measured differences and a table of their argument names.",
+    summary="Warm-up then cosine, warm-up then linear, warmup-stable-decay, polynomial and step decay asked of torch, transformers and timm, run and overlaid, with the measured differences, torch's LambdaLR for transformers' warm-up from 0, and a table of their argument names.",
     template="guide_libraries.md.j2",
-    plots=(WARMUP_COSINE, WARMUP_LINEAR, WSD, POLYNOMIAL, STEP_DECAY),
-    extra={"W": W, "T": T, "lr": LR},
+    plots=(WARMUP_COSINE, WARMUP_LINEAR, WSD, POLYNOMIAL, STEP_DECAY, FROM_ZERO),
+    extra={"W": W, "T": T, "lr": LR, "from_zero_recipes": FROM_ZERO_RECIPES.strip()},
 )
