@@ -314,12 +314,12 @@ def margins(figure: Figure, dpi: float) -> tuple[float, float]:
 def wrap_to_fit(box, texts: list[tuple[Any, str]], room: float, least: int) -> None:
     """Wraps each text (its source beside it) a character narrower at a time until `box`, the
     artist holding them, is at most `room` pixels wide, or lines are down to `least` characters:
-    the lines break only where the width requires."""
+    the lines break only where the width requires, and only at spaces (never inside an address)."""
     chars = max(len(source) for _, source in texts)
     while box.get_window_extent(_renderer(box.figure)).width > room and chars > least:
         chars -= 1
         for text, source in texts:
-            text.set_text(textwrap.fill(source, chars, break_long_words=False))
+            text.set_text(textwrap.fill(source, chars, break_long_words=False, break_on_hyphens=False))
 
 
 def log_scale(low: float, high: float, top: float) -> tuple[tuple[float, float], list[float]]:

@@ -100,7 +100,12 @@ def test_every_drawing_keeps_its_text_inside_apart_and_off_the_curves(traces, mo
 
     def measure(fig, figure, png):
         fig.draw_without_rendering()  # a legend places its texts when drawn
-        seen.append((figure, fig.get_tightbbox().extents * 72, fig.bbox_inches.extents * 72, collisions(fig)))
+        found = collisions(fig)
+        if figure.credit:  # wrapped at spaces only: the address stays whole
+            shown = [t.get_text() for t in fig.texts if "CC BY" in t.get_text()]
+            if [t.replace("\n", " ") for t in shown] != [figure.credit]:
+                found.append(f"credit {shown!r}")
+        seen.append((figure, fig.get_tightbbox().extents * 72, fig.bbox_inches.extents * 72, found))
         matplotlib.pyplot.close(fig)
         return b""
 
