@@ -121,6 +121,16 @@ def test_removed_arguments_appear_nowhere(site):
                 assert "verbose" not in path.read_text(), path
 
 
+def test_search_index_leaves_out_the_reproduce_scripts(site):
+    """What search should find is prose, headings and captions: each figure's Reproduce script (a
+    tenth of the gzipped index) is left out, its own text and check are kept."""
+    docs = json.loads((site / "search" / "search_index.json").read_text())["docs"]
+    text = " ".join(d["text"] for d in docs)
+    for leftover in ("Reproduce:", 'print(f"{step}'):
+        assert leftover not in text, leftover
+    assert "The momentum panel mirrors the rate" in text and "Checked against" in text
+
+
 def test_nav_lists_every_scheduler(site):
     html = (site / "index.html").read_text()
     for entry in ENTRIES:
