@@ -158,7 +158,7 @@ def _generate(entries: tuple[Entry, ...], pool: Pool, site_url: str, start: floa
         pages.append((f"{folder}/index.md", scheduler_page(entry, views, checks, pitfalls, panel)))
         # The link-preview image: the first figure as a PNG, which every card renderer shows.
         drawings.add(f"{folder}/card.png", card(figure_for(traces[0], f"{entry.name}: {entry.cases[0].title}")), "card")
-        thumb = thumbnail(next(t for t in traces if t.case.id == (entry.thumb or entry.cases[0].id)))
+        thumb = thumbnail(next(t for t in traces if t.case.id == entry.thumb_case))
         for theme in ("light", "dark"):
             drawings.add(f"{folder}/thumb.{theme}.svg", thumb, theme)
         w, h = thumb.size

@@ -264,6 +264,11 @@ class Entry:
     def slug(self) -> str:
         return slug(self.name)
 
+    @property
+    def thumb_case(self) -> str:
+        """The id of the case the gallery thumbnail draws."""
+        return self.thumb or self.cases[0].id
+
     def unit(self, case: Case) -> str:
         """What one row of a case's run is: an epoch where the schedule is stepped once per epoch
         (metric-driven schedules, and timm's without `iters`), else an optimizer step."""

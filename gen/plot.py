@@ -466,10 +466,10 @@ def stack_marks(notes: list, ax, span: float, overhang: float, renderer) -> floa
     on the lowest row where it overlaps no other label. Returns the rows' height in pixels."""
     pt = ax.figure.dpi / 72
     rows: list[list[tuple[float, float]]] = []
-    height = 0.0
+    boxes = {note: note.get_window_extent(renderer) for note in notes}
+    row_height = max((b.height for b in boxes.values()), default=0.0) + pt
     for note in sorted(notes, key=lambda n: n.xy[0]):
-        box = note.get_window_extent(renderer)
-        height = max(height, box.height)
+        box = boxes[note]
         x = ax.transLimits.transform((note.xy[0], 0))[0] * span
         if x + (MARK_GAP * pt + box.width) <= span + overhang:
             side, ends = 1, (x + MARK_GAP * pt, x + MARK_GAP * pt + box.width)
@@ -481,8 +481,8 @@ def stack_marks(notes: list, ax, span: float, overhang: float, renderer) -> floa
             rows.append([])
         rows[row].append(ends)
         note.set_horizontalalignment("left" if side > 0 else "right")
-        note.xyann = (side * MARK_GAP, 1 + row * (box.height / pt + 1))
-    return len(rows) * (height + pt) + (pt if rows else 0)
+        note.xyann = (side * MARK_GAP, 1 + row * row_height / pt)
+    return len(rows) * row_height + (pt if rows else 0)
 
 
 @functools.cache

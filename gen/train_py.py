@@ -66,16 +66,14 @@ def flags(kwargs: Mapping[str, Any], lr: float) -> dict[str, Any]:
     """The train.py flags (argparse names) that build what `create_scheduler_v2(optimizer,
     **kwargs)` builds on an optimizer of rate `lr`: every one whose default differs."""
     out: dict[str, Any] = {}
-    for name, value in {**kwargs, **{k: v for k, v in FACTORY.items() if k not in kwargs}, "lr": lr}.items():
-        if name == "lr":
-            out["lr"] = value
-            continue
+    for name, value in {**kwargs, **{k: v for k, v in FACTORY.items() if k not in kwargs}}.items():
         if name == "plateau_mode":
             out["eval_metric"] = "loss" if value == "min" else DEFAULTS["eval_metric"]
         elif name not in FLAG:
             raise ValueError(f"train.py has no flag for create_scheduler_v2's {name!r}")
         else:
             out[FLAG[name]] = value
+    out["lr"] = lr
     return {k: v for k, v in out.items() if v != DEFAULTS[k] or k == "sched"}
 
 

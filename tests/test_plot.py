@@ -191,8 +191,7 @@ def test_no_two_gallery_thumbnails_look_alike(traces):
     from gen.catalog import ENTRIES
 
     def shape(entry) -> list[list[float]]:
-        case = entry.thumb or entry.cases[0].id
-        curves = [s.values for s in thumbnail(traces[entry.name, case]).series]
+        curves = [s.values for s in thumbnail(traces[entry.name, entry.thumb_case]).series]
         high = max(max(c) for c in curves)
         out = []
         for c in curves:

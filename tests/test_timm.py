@@ -72,6 +72,19 @@ def test_every_timm_script_steps_as_timms_train_py(entry):
         assert "scheduler.step()" not in code
 
 
+def epoch_rates(scheduler, optimizer, steps: int, metric: bool, seed: int) -> list[float]:
+    """The rate of each epoch, stepped as train.py steps: the epoch, then the validation metric."""
+    out, rng = [], random.Random(seed)
+    for epoch in range(steps):
+        out.append(lr := optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        if metric:
+            scheduler.step(epoch + 1, val_loss(epoch, lr, 0.1, rng))
+        else:
+            scheduler.step(epoch + 1)
+    return out
+
+
 @pytest.mark.parametrize("entry", catalog.ENTRIES, ids=lambda e: e.name)
 def test_the_pages_create_scheduler_v2_call_gives_the_first_plot(entry):
     """The call the "In timm's train.py" section prints, run as printed, against the class itself."""
@@ -86,17 +99,6 @@ def test_the_pages_create_scheduler_v2_call_gives_the_first_plot(entry):
     case = entry.cases[0]
     assert not case.iters, "the section shows a case stepped per epoch"
 
-    def rates(scheduler, optimizer):
-        out, rng = [], random.Random(case.seed)
-        for epoch in range(case.steps):
-            out.append(lr := optimizer.param_groups[0]["lr"])
-            optimizer.step()
-            if entry.metric:  # as train.py: the epoch, then the validation metric
-                scheduler.step(epoch + 1, val_loss(epoch, lr, 0.1, rng))
-            else:
-                scheduler.step(epoch + 1)
-        return out
-
     def optimizer():
         return torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
 
@@ -105,7 +107,8 @@ def test_the_pages_create_scheduler_v2_call_gives_the_first_plot(entry):
     shown, _ = eval(timm_call(entry), namespace)  # noqa: S307
     assert type(shown).__name__ == entry.name
     direct = getattr(timm.scheduler, entry.name)(direct_opt, **case.args)
-    got, want = rates(shown, shown_opt), rates(direct, direct_opt)
+    got = epoch_rates(shown, shown_opt, case.steps, entry.metric, case.seed)
+    want = epoch_rates(direct, direct_opt, case.steps, entry.metric, case.seed)
     assert all(x == x for x in got)  # no NaN
     assert got == want
 
@@ -181,12 +184,7 @@ def train_py_rates(ns, steps: int, metric: bool, seed: int) -> list[float]:
     optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=ns.lr)
     kwargs = timm.scheduler.scheduler_kwargs(ns, decreasing_metric=ns.eval_metric == "loss")
     scheduler, _ = timm.scheduler.create_scheduler_v2(optimizer, **kwargs, updates_per_epoch=10)
-    out, rng = [], random.Random(seed)
-    for epoch in range(steps):
-        out.append(lr := optimizer.param_groups[0]["lr"])
-        optimizer.step()
-        scheduler.step(epoch + 1, val_loss(epoch, lr, 0.1, rng) if metric else None)
-    return out
+    return epoch_rates(scheduler, optimizer, steps, metric, seed)
 
 
 @pytest.mark.parametrize("entry", [e for e in catalog.ENTRIES if e.sched], ids=lambda e: e.name)
@@ -205,11 +203,7 @@ def test_the_pages_train_py_command_gives_the_first_plot(entry):
     got = train_py_rates(train_py_args(train_py_command(entry)), case.steps, entry.metric, case.seed)
     optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=case.optim.lrs[0])
     direct = getattr(timm.scheduler, entry.name)(optimizer, **case.args)
-    want, rng = [], random.Random(case.seed)
-    for epoch in range(case.steps):
-        want.append(lr := optimizer.param_groups[0]["lr"])
-        optimizer.step()
-        direct.step(epoch + 1, val_loss(epoch, lr, 0.1, rng)) if entry.metric else direct.step(epoch + 1)
+    want = epoch_rates(direct, optimizer, case.steps, entry.metric, case.seed)
     assert all(x == x for x in got)  # no NaN
     assert got == want
 
