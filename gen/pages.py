@@ -10,7 +10,7 @@ from typing import Any
 
 import jinja2
 
-from gen import cache, train_py
+from gen import cache, i18n, train_py
 from gen.data import about
 from gen.explore import ExploreView
 from gen.figure import FigureView, Made, make
@@ -33,6 +33,7 @@ ENV = jinja2.Environment(
     # gen afresh each time): Jinja keeps their bytecode, checked against each template's source.
     bytecode_cache=jinja2.FileSystemBytecodeCache(str(JINJA)),
 )
+i18n.install(ENV)  # {% trans %} blocks: their Chinese is in gen/zh/templates/<template>.toml
 
 
 @dataclass(frozen=True)
