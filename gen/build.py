@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import astuple, dataclass, replace
 from importlib.metadata import version
 
-from gen import bundle, script
+from gen import bundle, i18n, script
 from gen.catalog import ENTRIES, FAMILIES, LIBRARIES
 from gen.data import data_index
 from gen.explore import FILE as EXPLORE_FILE
@@ -30,7 +30,7 @@ from gen.library import torch_version
 from gen.math import katex_version
 from gen.model import Entry, Pitfall
 from gen.pages import Card, Versions, case_figure, data_page, home_page, links_page, nav, scheduler_page, status_page
-from gen.plot import card, figure_for, thumbnail
+from gen.plot import THUMB_SIZE, card, figure_for, thumbnail
 from gen.publish import DATA_INDEX, DEFAULT_SITE_URL
 from gen.reproduce import script as script_for
 from gen.run import run_case
@@ -78,18 +78,24 @@ class Site:
 
 
 def generate(
-    entries: tuple[Entry, ...] = ENTRIES, workers: int | None = None, site_url: str = DEFAULT_SITE_URL
+    entries: tuple[Entry, ...] = ENTRIES,
+    workers: int | None = None,
+    site_url: str = DEFAULT_SITE_URL,
+    language: str = "en",
 ) -> Site:
-    """`site_url` (ending in /) makes the absolute links of the embed snippets and the data index."""
+    """`site_url` (ending in /) makes the absolute links of the embed snippets and the data index.
+    `language`: the edition, "en" (at the site's root) or "zh" (under zh/; its pages show the
+    English edition's data files and scripts). `site_url` is the site's root in both."""
     start = time.perf_counter()
-    name = bundle.key(site_url, katex_version()) if entries is ENTRIES else None
+    name = bundle.key(site_url, katex_version(), language) if entries is ENTRIES else None
     if name and (found := bundle.load(name)) is not None:  # nothing it reads has changed
         summary = replace(Summary(*found.summary), cached=found.summary[2], seconds=time.perf_counter() - start)
         log.info(summary.line())
         return Site(found.files, {}, found.files.__getitem__, summary)
     pool = Pool(workers)
     try:
-        site = _generate(entries, pool, site_url, start)
+        with i18n.edition(language):
+            site = _generate(entries, pool, site_url, start)
     except BaseException:
         pool.close()  # a failed build leaves no worker behind (mkdocs serve lives on)
         raise
@@ -125,71 +131,87 @@ def missing_runs(entries: tuple[Entry, ...]) -> list[Callable[[], object]]:
 
 
 def _generate(entries: tuple[Entry, ...], pool: Pool, site_url: str, start: float) -> Site:
+    """The current edition's pages and drawings. The data files and scripts, which both editions
+    show, are the English edition's: only it writes them, the other pages link to them."""
     check_catalog(entries, [f for f, _ in FAMILIES])
     check_guides((*GUIDES, PITFALLS))
     pool.fill(missing_runs(entries))
     drawings = Drawings(pool)
+    english = i18n.language() == "en"
     files: dict[str, bytes] = {}
     pages, cards, every_trace, every_check, catalog_pitfalls = [], [], [], [], []
 
     def publish(made: Made) -> None:  # a scheduler case's figure and a guide's, the same way
-        files.update(made.files)
+        if english:
+            files.update(made.files)
         for path, figure, theme in made.drawings:
             drawings.add(path, figure, theme)
 
+    up = "" if english else "../"  # from this edition's root to the English one, whose files it shows
     for entry in entries:
         folder = f"schedulers/{entry.slug}"
+        local = i18n.entry(entry)  # its prose in this edition's language; the scripts run are the same
         traces = [run_case(entry, case) for case in entry.cases]
         checks = [verify(t) for t in traces]
+        traces = [replace(t, entry=local, case=c) for t, c in zip(traces, local.cases, strict=True)]
         every_trace += traces
         every_check += checks
         made = [case_figure(t, c, site_url) for t, c in zip(traces, checks, strict=True)]
         for m in made:
             publish(m)
         views = [m.view for m in made]
-        files[f"{folder}/{HIGHLIGHT}"] = highlights(views)
-        pitfalls = [scheduler_pitfall(entry, p) for p in entry.pitfalls]
+        if english:
+            files[f"{folder}/{HIGHLIGHT}"] = highlights(views)
+        pitfalls = [scheduler_pitfall(local, p) for p in local.pitfalls]
         catalog_pitfalls += pitfalls
         panel = None
         if entry.explore:  # the Explore panel: one run per setting, published as data
             grid = run_grid(entry)
-            files[f"{folder}/{EXPLORE_FILE}"] = (explore := data_file(entry, grid)).encode()
-            panel = explore_view(entry, grid, explore)
-        pages.append((f"{folder}/index.md", scheduler_page(entry, views, checks, pitfalls, panel)))
+            explore = data_file(entry, grid)
+            if english:
+                files[f"{folder}/{EXPLORE_FILE}"] = explore.encode()
+            panel = explore_view(local, grid, explore)
+        pages.append((f"{folder}/index.md", scheduler_page(local, views, checks, pitfalls, panel)))
         # The link-preview image: the first figure as a PNG, which every card renderer shows.
-        drawings.add(f"{folder}/card.png", card(figure_for(traces[0], f"{entry.name}: {entry.cases[0].title}")), "card")
-        thumb = thumbnail(next(t for t in traces if t.case.id == entry.thumb_case))
-        for theme in ("light", "dark"):
-            drawings.add(f"{folder}/thumb.{theme}.svg", thumb, theme)
-        w, h = thumb.size
-        alt = md_escape(f"Thumbnail: the learning rate under {entry.name}")
-        cards.append(Card(entry, f"{folder}/index.md", f"{folder}/thumb", alt, round(w * 96), round(h * 96)))
+        drawings.add(f"{folder}/card.png", card(figure_for(traces[0], f"{entry.name}: {local.cases[0].title}")), "card")
+        if english:  # no text in it: one for both editions
+            thumb = thumbnail(next(t for t in traces if t.case.id == entry.thumb_case))
+            for theme in ("light", "dark"):
+                drawings.add(f"{folder}/thumb.{theme}.svg", thumb, theme)
+        alt = md_escape(i18n.tr("Thumbnail: the learning rate under {name}", "gallery", name=entry.name))
+        cards.append(Card(local, f"{folder}/index.md", f"{up}{folder}/thumb", alt, *THUMB_PX))
     for path, text in pages:
         files[path] = text.encode()
     catalog = {f"{v.name}/{v.pitfall.id}": v for v in catalog_pitfalls}
-    titles = {f"schedulers/{e.slug}": e.name for e in entries} | {f"guides/{g.slug}": g.title for g in GUIDES}
+    guides = [i18n.guide(g) for g in (*GUIDES, PITFALLS)]
+    titles = {f"schedulers/{e.slug}": e.name for e in entries} | {f"guides/{g.slug}": g.title for g in guides[:-1]}
     guide_figures, gathered = [], []
-    for guide in (*GUIDES, PITFALLS):
+    for guide in guides:
         figures = [guide_figure(guide, plot, site_url) for plot in guide.plots]
         guide_figures += figures
         for f in figures:
             publish(f.made)
         folder = f"guides/{guide.slug}"
-        if figures:
+        if figures and english:
             files[f"{folder}/{HIGHLIGHT}"] = highlights([f.view for f in figures])
         pitfalls = [guide_pitfall(guide, p) for p in guide.pitfalls]
-        if guide is PITFALLS:  # the page that gathers every pitfall, each once
+        if guide.slug == PITFALLS.slug:  # the page that gathers every pitfall, each once
             own = [replace(v, see_title=titles.get(v.pitfall.see.rsplit("/", 1)[0], "")) for v in pitfalls]
             files[f"{folder}/index.md"] = pitfalls_page(guide, gathered, own, catalog_pitfalls).encode()
         else:
             gathered += pitfalls
             files[f"{folder}/index.md"] = guide_page(guide, figures, pitfalls, catalog).encode()
-    files["index.md"] = home_page(LIBRARIES, FAMILIES, cards, (*GUIDES, PITFALLS)).encode()
-    guide_nav = [(g.title, f"guides/{g.slug}/index.md") for g in (*GUIDES, PITFALLS)]
-    files["SUMMARY.md"] = nav(LIBRARIES, FAMILIES, entries, SITE_PAGES, guide_nav).encode()
+    families = [(f, i18n.t(title, "site", "FAMILIES")) for f, title in FAMILIES]
+    libraries = [(lib, i18n.t(title, "site", "LIBRARIES")) for lib, title in LIBRARIES]
+    site_pages = [(i18n.t(title, "site", "SITE_PAGES"), path) for title, path in SITE_PAGES]
+    files["index.md"] = home_page(libraries, families, cards, guides).encode()
+    guide_nav = [(g.title, f"guides/{g.slug}/index.md") for g in guides]
+    files["SUMMARY.md"] = nav(libraries, families, entries, site_pages, guide_nav).encode()
     files["data/index.md"] = data_page(every_trace, guide_figures).encode()
-    explore = [index_item(e, site_url) for e in entries if e.explore]
-    files[DATA_INDEX] = data_index(every_trace, site_url, explore, [f.item(site_url) for f in guide_figures]).encode()
+    if english:
+        explore = [index_item(e, site_url) for e in entries if e.explore]
+        items = [f.item(site_url) for f in guide_figures]
+        files[DATA_INDEX] = data_index(every_trace, site_url, explore, items).encode()
     versions = Versions(
         torch_version(),
         version("transformers"),
@@ -200,7 +222,7 @@ def _generate(entries: tuple[Entry, ...], pool: Pool, site_url: str, start: floa
         version("mkdocs-material"),
     )
     files["status.md"] = status_page(versions, every_check, len(entries)).encode()
-    files["links.md"] = links_page((*GUIDES, PITFALLS), SITE_PAGES).encode()
+    files["links.md"] = links_page(guides, site_pages).encode()
     worst = max(c.error for c in every_check)
     summary = Summary(
         len(entries), len(every_check), len(drawings), drawings.cached, time.perf_counter() - start, worst
@@ -209,3 +231,7 @@ def _generate(entries: tuple[Entry, ...], pool: Pool, site_url: str, start: floa
     if not drawings.jobs:
         pool.close()
     return Site(files, drawings.names, drawings.get, summary, pool.close)
+
+
+# The thumbnail's size in CSS px (gen.plot.thumbnail draws every one at this size).
+THUMB_PX = tuple(round(x * 96) for x in THUMB_SIZE)

@@ -29,12 +29,12 @@ class Bundle:
     summary: tuple  # Summary's fields
 
 
-def key(site_url: str, katex: str) -> str:
+def key(site_url: str, katex: str, language: str = "en") -> str:
     sources = hashlib.sha256()
     for path in sorted(p for p in GEN.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         sources.update(f"{path.relative_to(GEN).as_posix()}\0".encode() + path.read_bytes() + b"\0")
     versions = [library_version(name) for name in LIBRARIES]
-    return f"bundle/{cache.key(sources.hexdigest(), versions, katex, platform.python_version(), site_url)}.pickle"
+    return f"bundle/{cache.key(sources.hexdigest(), versions, katex, platform.python_version(), site_url, language)}.pickle"
 
 
 def load(name: str) -> Bundle | None:

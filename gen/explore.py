@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from gen import i18n
 from gen.library import parameters, torch_version
 from gen.model import Case, CatalogError, Entry, Trace
 from gen.publish import LICENSE, absolute, folder, page
@@ -206,7 +207,8 @@ def view(entry: Entry, traces: Sequence[Trace], data: str) -> ExploreView:
     size = len(gzip.compress(data.encode(), mtime=0))
     unit = f"{entry.unit(traces[0].case)}s"
     kb = f"{max(1, round(size / 1024))} KB"
-    return ExploreView(FILE, len(traces), traces[0].case.steps, unit, kb, words, args)
+    file = i18n.shared(folder(entry)) + FILE  # the English edition's, for both
+    return ExploreView(file, len(traces), traces[0].case.steps, unit, kb, words, args)
 
 
 def index_item(entry: Entry, site_url: str) -> dict[str, Any]:

@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gen import cache
+from gen import cache, i18n
 from gen.library import torch_version
 from gen.plot import Figure
-from gen.publish import FILES, LICENSE, SUFFIXES, absolute
+from gen.publish import DRAWN, FILES, LICENSE, SUFFIXES, absolute
 from gen.script import Output
 
 PX_PER_INCH = 96
@@ -71,6 +71,7 @@ class FigureView:
     warnings: tuple[str, ...] = ()  # what the library warned while the script ran, word for word
     multiples: tuple[Small, ...] = ()
     log: bool = False
+    at: str = ""  # from the page to its data files and script (the English edition's: gen.i18n.shared)
 
 
 @dataclass(frozen=True)
@@ -115,9 +116,12 @@ def alt_text(head: str, output: Output, unit: str) -> str:
     return f"Line chart: {head}, over {output.rows} {unit}s; " + "; ".join(parts) + "."
 
 
-def embed(page_url: str, fid: str, folder_url: str, alt: str, cite: str, width: int, height: int) -> Embed:
+def embed(
+    page_url: str, fid: str, folder_url: str, data_url: str, alt: str, cite: str, width: int, height: int
+) -> Embed:
+    """`folder_url`: where the drawings are (each edition has its own); `data_url`: the data files'."""
     permalink = f"{page_url}#{fid}"
-    urls = tuple(f"{folder_url}{fid}.{s}" for s in SUFFIXES)
+    urls = tuple(f"{folder_url if s in DRAWN else data_url}{fid}.{s}" for s in SUFFIXES)
     markdown = (
         f"[![{md_escape(alt)}]({urls[0]})]({permalink})\n\n"
         f"*{md_escape(cite)}. From the [LR Scheduler Atlas]({permalink}), [CC BY 4.0]({LICENSE.figures_url}).*"
@@ -152,7 +156,7 @@ def make(
     base = f"{folder}/{fid}"
     alt = alt_text(head, output, figure.xlabel)
     w, h = round(figure.size[0] * PX_PER_INCH), round(figure.size[1] * PX_PER_INCH)
-    page_url = absolute(site_url, f"{folder}/index.md")
+    page_url = absolute(site_url, f"{i18n.root()}{folder}/index.md")
     doc = {
         **about,
         "title": title,
@@ -186,8 +190,18 @@ def make(
         w,
         h,
         (round(narrow.size[0] * PX_PER_INCH), round(narrow.size[1] * PX_PER_INCH)),
-        embed(page_url, fid, absolute(site_url, f"{folder}/"), alt, cite, w, h),
+        embed(
+            page_url,
+            fid,
+            absolute(site_url, f"{i18n.root()}{folder}/"),
+            absolute(site_url, f"{folder}/"),
+            alt,
+            cite,
+            w,
+            h,
+        ),
         **view,
+        at=i18n.shared(folder),
     )
     return Made(card, files, drawings)
 

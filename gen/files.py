@@ -2,7 +2,8 @@
 pages, data files and drawings, goes into the site through `mkdocs_gen_files.open`.
 
 gen.hooks imported the generator afresh in on_config (so `mkdocs serve` shows every edit); this
-script runs in the gen-files plugin's on_files, and is done when every drawing is written.
+script runs in the gen-files plugin's on_files, and is done when every drawing is written. Each
+edition's build (mkdocs.yml, mkdocs.zh.yml) runs it for its own language.
 """
 
 from __future__ import annotations
@@ -11,7 +12,11 @@ import mkdocs_gen_files
 
 from gen.build import generate
 
-site = generate(site_url=mkdocs_gen_files.config.site_url)
+config = mkdocs_gen_files.config
+language = config.theme["language"]
+# The site's root: an edition's own site_url is the English one plus its folder (gen/hooks.py).
+root = config.site_url if language == "en" else config.site_url.removesuffix(f"{language}/")
+site = generate(site_url=root, language=language)
 try:
     for path, data in sorted(site.files.items()):
         with mkdocs_gen_files.open(path, "wb") as f:

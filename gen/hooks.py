@@ -7,6 +7,7 @@ script, gen/files.py; no other module knows MkDocs.
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import re
 import shutil
@@ -51,12 +52,21 @@ NO_SITE_URL = (
 def on_config(config):
     """The generator as it is on disk now, imported before gen-files runs its script. Short links
     (/CosineAnnealingLR/) come from the catalog, not from a list in mkdocs.yml that would fall out
-    of step: they are added to mkdocs-redirects' map, which it reads in on_files."""
+    of step: they are added to mkdocs-redirects' map, which it reads in on_files. They lead to
+    the English pages, so the other editions add none."""
     global _site_dir
     if _command in ("build", "gh-deploy") and not os.environ.get("ATLAS_SITE_URL"):
         raise PluginError(NO_SITE_URL)
     _site_dir = config["site_dir"]
-    aliases = fresh("gen.publish").aliases(importlib.import_module("gen.catalog").ENTRIES)
+    i18n = fresh("gen.i18n")
+    if config.theme["language"] != "en":
+        import jieba  # Material's search cuts Chinese into words with it; each glossary term is one
+
+        jieba.setLogLevel(logging.WARNING)
+        for word in i18n.terms():
+            jieba.add_word(word)
+        return config
+    aliases = importlib.import_module("gen.publish").aliases(importlib.import_module("gen.catalog").ENTRIES)
     redirects = config.plugins["redirects"].config["redirect_maps"]
     if clash := (redirects.keys() - _aliases_added) & aliases.keys():
         raise PluginError(f"mkdocs.yml redirect_maps repeats catalog aliases: {sorted(clash)}")
@@ -116,7 +126,31 @@ def on_post_build(config) -> None:
     if _math is not None:
         _math.close()
     importlib.import_module("gen.math").copy_assets(Path(config["site_dir"]))
-    tidy_redirects(config)
+    if config.theme["language"] == "en":
+        tidy_redirects(config)
+        build_editions(config)
+
+
+EDITIONS = {"zh": "mkdocs.zh.yml"}  # each other edition's config, beside mkdocs.yml
+
+
+def build_editions(config) -> None:
+    """Each other edition is a whole MkDocs build of its own config (its nav, search index,
+    interface language and sitemap are its own), made into <site_dir>/<code>/ by the same
+    command: `mkdocs build` and `mkdocs serve` make every edition."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    here = Path(config.config_file_path).parent
+    for code, name in EDITIONS.items():
+        edition = load_config(
+            str(here / name), site_dir=str(Path(config.site_dir) / code), site_url=f"{config.site_url}{code}/"
+        )
+        edition.plugins.on_startup(command=_command, dirty=False)
+        try:
+            build(edition)
+        finally:
+            edition.plugins.on_shutdown()
 
 
 REDIRECT_HEAD = '<meta charset="utf-8">'

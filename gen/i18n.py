@@ -31,6 +31,17 @@ class TranslationError(CatalogError):
     """A text has no Chinese form; the message names where it is used and the file to add it to."""
 
 
+def root() -> str:
+    """The current edition's folder under the site's root: "" (English) or "zh/"."""
+    return "" if language() == "en" else f"{language()}/"
+
+
+def shared(folder: str) -> str:
+    """From a page of the current edition in `folder` (e.g. "schedulers/step-lr") to the same
+    folder of the English edition, whose data files and scripts both editions show."""
+    return "" if language() == "en" else "../" * (folder.count("/") + 2) + folder + "/"
+
+
 def language() -> str:
     """The edition being written: 'en' or 'zh'."""
     return _language.get()

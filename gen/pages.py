@@ -272,13 +272,12 @@ def home_page(
     cards: Sequence[Card],
     guides: Sequence[object] = (),
 ) -> str:
-    first = cards[0].entry
     return ENV.get_template("home.md.j2").render(
         libraries=by_library(libraries, families, cards, lambda c: c.entry),
         versions={lib: release(lib) for lib, _ in libraries},
         guides=guides,
         torch=torch_version(),
-        image=f"{folder(first)}/card.png",
+        image=f"{folder(cards[0].entry)}/card.png",
     )
 
 

@@ -35,6 +35,7 @@ THEMES = {
     },
 }
 THEMES["card"] = THEMES["light"]  # the link-preview PNG: light colours on white
+THUMB_SIZE = (3.0, 1.3)  # inches: the gallery's thumbnails
 CARD_SIZE = (8.0, 4.2)  # inches; 1200 x 630 px at 150 dpi, the size link previews expect
 CARD_DPI = 150
 # A slide: 16:9, 1920 x 1080 px at 300 dpi, so 10 pt text is 42 px; white, with its title, its call
@@ -75,6 +76,7 @@ class Figure:
     on_slide: bool = False  # drawn for a lecture slide: see SLIDE_SIZE
     call: str = ""  # a slide's exact call, under its title ("" for none)
     credit: str = ""  # a slide's credit line: the atlas, the licence, the figure's address
+    ylabel: str = "learning rate"  # the upper panel's
 
     @functools.cached_property
     def digest(self) -> str:
@@ -111,19 +113,29 @@ def _plain(value: Any) -> Any:
 
 
 def figure_for(trace: Trace, title: str) -> Figure:
+    """The case's figure, its words in the current edition's language (gen.i18n)."""
     entry, case = trace.entry, trace.case
     series, lower = [], None
     for run in trace.runs:
         for name, values in run.columns:
             is_lower = name in LOWER
-            lower = LOWER[name] if is_lower else lower
+            lower = words(LOWER[name]) if is_lower else lower
             parts = [run.label] if run.label else []
             if name.startswith("lr_group"):
-                parts.append(f"group {name[8:]} (lr={case.optim.lrs[int(name[8:])]:g})")
+                group = words("group {n}").format(n=name[8:])
+                parts.append(f"{group} (lr={case.optim.lrs[int(name[8:])]:g})")
             series.append(Series(", ".join(parts), values, is_lower, run.overlay))
     marks = marks_for(trace)
     height = 4.6 if lower else 3.4
-    return Figure(title, tuple(series), entry.unit(case), lower, case.log, marks, (7.2, height))
+    unit = words(entry.unit(case))
+    return Figure(title, tuple(series), unit, lower, case.log, marks, (7.2, height), ylabel=words("learning rate"))
+
+
+def words(text: str) -> str:
+    """A word drawn in a figure, in the current edition's language."""
+    from gen import i18n
+
+    return i18n.t(text, "site", "figure")
 
 
 def marks_for(trace: Trace) -> tuple[tuple[float, str, int | None], ...]:
@@ -155,7 +167,7 @@ def thumbnail(trace: Trace) -> Figure:
     """The upper panel, small and without text: of the first run, or of every run of a sweep."""
     runs = trace.runs if trace.case.vary else trace.runs[:1]
     series = tuple(Series("", v) for run in runs for k, v in run.columns if k not in LOWER)
-    return Figure(trace.entry.name, series, "", None, trace.case.log, (), (3.0, 1.3), thumb=True)
+    return Figure(trace.entry.name, series, "", None, trace.case.log, (), THUMB_SIZE, thumb=True)
 
 
 def card(figure: Figure) -> Figure:
@@ -181,6 +193,27 @@ def recolour(svg: bytes) -> bytes:
     return COLOUR.sub(lambda m: SWAP[m[0]], svg.decode()).encode()
 
 
+CJK_FAMILY = "Noto Sans CJK SC"
+CJK_FILE = "NotoSansCJKsc-Regular.otf"
+
+
+@functools.cache
+def cjk_font() -> None:
+    """Register the font the Chinese figures are drawn and measured in. It comes from PyPI in the
+    pinned mplfonts wheel (so every build draws with the same file); its CLI is not used."""
+    from importlib.metadata import PackageNotFoundError, files
+
+    from matplotlib import font_manager
+
+    try:
+        found = [f for f in files("mplfonts") or () if f.name == CJK_FILE]
+    except PackageNotFoundError:
+        found = []
+    if not found:
+        raise RuntimeError(f"{CJK_FILE} ({CJK_FAMILY}) is missing: it comes with mplfonts, installed by `make setup`")
+    font_manager.fontManager.addfont(str(found[0].locate()))
+
+
 def draw(figure: Figure, t: dict, png: bool = False) -> bytes:
     import matplotlib
 
@@ -188,10 +221,13 @@ def draw(figure: Figure, t: dict, png: bool = False) -> bytes:
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FixedLocator, LogLocator, NullLocator
 
+    cjk_font()
+
     rc = {
         "svg.fonttype": "none",
         "svg.hashsalt": "lr-scheduler-atlas",
-        "font.family": "sans-serif",
+        # Chinese glyphs (the zh edition) fall back, glyph by glyph, to Noto Sans CJK SC (cjk_font).
+        "font.family": ["DejaVu Sans", CJK_FAMILY, "sans-serif"],
         "font.sans-serif": ["DejaVu Sans"],
         "font.size": 10,
         "text.color": t["fg"],
@@ -271,7 +307,7 @@ def draw(figure: Figure, t: dict, png: bool = False) -> bytes:
             fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.98)
             _ticks(axes, t, labels=False)
             return _save(fig, figure, png)
-        axes[0].set_ylabel("learning rate")
+        axes[0].set_ylabel(figure.ylabel)
         if figure.lower:
             axes[1].set_ylabel(figure.lower)
         axes[-1].set_xlabel(figure.xlabel)

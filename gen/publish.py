@@ -20,6 +20,7 @@ FILES = {"svg_light": "light.svg", "svg_dark": "dark.svg", "csv": "csv", "json":
 FILES |= {"svg_narrow_light": "narrow.light.svg", "svg_narrow_dark": "narrow.dark.svg"}  # drawn for phones
 FILES |= {"png_slide": "slide.png", "svg_slide": "slide.svg"}  # 16:9, for lecture slides
 SUFFIXES = tuple(FILES.values())
+DRAWN = tuple(s for s in SUFFIXES if s.endswith((".svg", ".png")))  # each edition draws its own, in its words
 DATA_INDEX = "data/index.json"
 
 

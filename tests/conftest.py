@@ -148,9 +148,10 @@ def server(site: Path):
 def browser():
     """Debian's Chromium, driven by Playwright."""
     from chromium import ARGS, EXECUTABLE
+    from chromium import env as chromium_env
 
     playwright = pytest.importorskip("playwright.sync_api")
     with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=EXECUTABLE, args=ARGS)
+        b = p.chromium.launch(executable_path=EXECUTABLE, args=ARGS, env=chromium_env())
         yield b
         b.close()

@@ -190,10 +190,11 @@ def visit_all(server: str, paths: list[str], settings: list[tuple[int, str]]) ->
     """Every page in each of `settings`, in a Chromium of this thread's own (Playwright's objects
     belong to the thread that made them)."""
     from chromium import ARGS, EXECUTABLE
+    from chromium import env as chromium_env
 
     out = {}
     with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=EXECUTABLE, args=ARGS)
+        chromium = p.chromium.launch(executable_path=EXECUTABLE, args=ARGS, env=chromium_env())
         for width, scheme in settings:
             context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
             for path in paths:

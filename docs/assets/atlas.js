@@ -31,7 +31,8 @@ if (window.document$) document$.subscribe(name);
 else name();
 
 // Reproduce scripts arrive as plain text and are coloured when first opened, with Pygments'
-// spans from the page's highlight.json (see gen/pages.py, code_html). Without it (a file://
+// spans from the page's highlight.json (see gen/figure.py, highlights), beside the English page
+// (`data-atlas-at` leads there from the Chinese one). Without it (a file://
 // copy) they stay plain text. One listener for every page (`toggle` does not bubble, so it is
 // caught on its way down), which instant navigation keeps: nothing to set up per page.
 const highlights = new Map(); // URL -> Promise of {case id: spans}, fetched once per page
@@ -49,7 +50,7 @@ document.addEventListener(
     const code = details.querySelector("pre > code");
     if (!data?.matches("div[data-atlas-code]") || !code) return;
     details.dataset.atlasColoured = "done";
-    const spans = (await spansFor(new URL("highlight.json", location.href).href))[data.dataset.atlasCode];
+    const spans = (await spansFor(new URL(`${data.dataset.atlasAt ?? ""}highlight.json`, location.href).href))[data.dataset.atlasCode];
     if (spans) code.innerHTML = spans;
   },
   true,
