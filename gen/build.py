@@ -201,13 +201,12 @@ def _generate(entries: tuple[Entry, ...], pool: Pool, site_url: str, start: floa
         else:
             gathered += pitfalls
             files[f"{folder}/index.md"] = guide_page(guide, figures, pitfalls, catalog).encode()
-    families = [(f, i18n.t(title, "site", "FAMILIES")) for f, title in FAMILIES]
-    libraries = [(lib, i18n.t(title, "site", "LIBRARIES")) for lib, title in LIBRARIES]
-    site_pages = [(i18n.t(title, "site", "SITE_PAGES"), path) for title, path in SITE_PAGES]
-    files["index.md"] = home_page(libraries, families, cards, guides).encode()
+    files["index.md"] = home_page(LIBRARIES, FAMILIES, cards, guides).encode()
     guide_nav = [(g.title, f"guides/{g.slug}/index.md") for g in guides]
-    files["SUMMARY.md"] = nav(libraries, families, entries, site_pages, guide_nav).encode()
+    files["SUMMARY.md"] = nav(LIBRARIES, FAMILIES, entries, SITE_PAGES, guide_nav).encode()
     files["data/index.md"] = data_page(every_trace, guide_figures).encode()
+    if not english:  # its own form of docs/about.md
+        files["about.md"] = i18n.page("about.md")
     if english:
         explore = [index_item(e, site_url) for e in entries if e.explore]
         items = [f.item(site_url) for f in guide_figures]
@@ -222,7 +221,7 @@ def _generate(entries: tuple[Entry, ...], pool: Pool, site_url: str, start: floa
         version("mkdocs-material"),
     )
     files["status.md"] = status_page(versions, every_check, len(entries)).encode()
-    files["links.md"] = links_page(guides, site_pages).encode()
+    files["links.md"] = links_page(guides, SITE_PAGES).encode()
     worst = max(c.error for c in every_check)
     summary = Summary(
         len(entries), len(every_check), len(drawings), drawings.cached, time.perf_counter() - start, worst

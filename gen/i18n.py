@@ -42,6 +42,15 @@ def shared(folder: str) -> str:
     return "" if language() == "en" else "../" * (folder.count("/") + 2) + folder + "/"
 
 
+def page(name: str) -> bytes:
+    """The current edition's own form of a handwritten page of docs/ (e.g. about.md), which it
+    writes in place of the English: gen/<language>/pages/<name>."""
+    path = resources.files("gen") / language() / "pages" / name
+    if not path.is_file():
+        raise TranslationError(f"docs/{name}: no {NAMES[language()]} form; write it as gen/{language()}/pages/{name}")
+    return path.read_bytes()
+
+
 def language() -> str:
     """The edition being written: 'en' or 'zh'."""
     return _language.get()

@@ -266,6 +266,22 @@ def by_library(
     return out
 
 
+def site(text: str, where: str) -> str:
+    """A title or word of the site's frame (the nav, the gallery, the utility pages) in the current
+    language: its Chinese is in `gen/zh/site.toml`."""
+    return i18n.t(text, "site", where)
+
+
+def titled(pairs: Sequence[tuple[str, str]], where: str) -> list[tuple[str, str]]:
+    """(key, title) pairs with each title in the current language (LIBRARIES, FAMILIES)."""
+    return [(key, site(title, where)) for key, title in pairs]
+
+
+def pages_titled(pages: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(title, path) pairs (gen.build.SITE_PAGES) with each title in the current language."""
+    return [(site(title, "SITE_PAGES"), path) for title, path in pages]
+
+
 def home_page(
     libraries: Sequence[tuple[str, str]],
     families: Sequence[tuple[str, str]],
@@ -273,7 +289,7 @@ def home_page(
     guides: Sequence[object] = (),
 ) -> str:
     return ENV.get_template("home.md.j2").render(
-        libraries=by_library(libraries, families, cards, lambda c: c.entry),
+        libraries=by_library(titled(libraries, "LIBRARIES"), titled(families, "FAMILIES"), cards, lambda c: c.entry),
         versions={lib: release(lib) for lib, _ in libraries},
         guides=guides,
         torch=torch_version(),
@@ -288,17 +304,19 @@ def nav(
     extra: Sequence[tuple[str, str]] = (),
     guides: Sequence[tuple[str, str]] = (),
 ) -> str:
-    """A literate-nav SUMMARY.md: home, schedulers by library and family, the guides, then the utility pages."""
-    lines = ["* [Home](index.md)", "* Schedulers"]
+    """A literate-nav SUMMARY.md: home, schedulers by library and family, the guides, then the utility
+    pages; the titles the catalog and the build give in English are written in the current language."""
+    lines = [f"* [{site('Home', 'nav')}](index.md)", f"* {site('Schedulers', 'nav')}"]
+    libraries, families = titled(libraries, "LIBRARIES"), titled(families, "FAMILIES")
     for lib_title, groups in by_library(libraries, families, entries, lambda e: e):
         lines.append(f"    * {lib_title}")
         for title, members in groups:
             lines.append(f"        * {title}")
             lines += [f"            * [{e.name}](schedulers/{e.slug}/index.md)" for e in members]
     if guides:
-        lines.append("* Guides")
+        lines.append(f"* {site('Guides', 'nav')}")
         lines += [f"    * [{title}]({path})" for title, path in guides]
-    lines += [f"* [{title}]({path})" for title, path in extra]
+    lines += [f"* [{title}]({path})" for title, path in pages_titled(extra)]
     return "\n".join(lines) + "\n"
 
 
@@ -346,10 +364,10 @@ def status_page(versions: Versions, checks: Sequence[Check], schedulers: int) ->
         schedulers=schedulers,
         cases=len(checks),
         steps=sum(c.steps for c in checks),
-        worst="zero" if worst == 0 else f"{worst:.1e}",
+        worst=site("zero", "status page") if worst == 0 else f"{worst:.1e}",
     )
 
 
 def links_page(guides: Sequence[Any], site_pages: Sequence[tuple[str, str]]) -> str:
     """The URL scheme, every guide and page of the nav named (the lists the nav is made from)."""
-    return ENV.get_template("links.md.j2").render(guides=guides, site_pages=site_pages)
+    return ENV.get_template("links.md.j2").render(guides=guides, site_pages=pages_titled(site_pages))
