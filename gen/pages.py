@@ -342,7 +342,12 @@ def data_page(traces: Sequence[Trace], guides: Sequence[Any] = ()) -> str:
     for row in rows:
         groups.setdefault(row.entry.name, []).append(row)
     return ENV.get_template("data.md.j2").render(
-        groups=list(groups.items()), cases=len(rows), torch=torch_version(), license=LICENSE, guides=guides
+        data="../" + ("../" if i18n.root() else ""),  # from data/ to the English edition's root: its files
+        groups=list(groups.items()),
+        cases=len(rows),
+        torch=torch_version(),
+        license=LICENSE,
+        guides=guides,
     )
 
 
