@@ -225,12 +225,16 @@ def guide(g):  # gen.guides.model.Guide -> the same guide with its prose in the 
     def t_(text: str, field: str) -> str:
         return t(text, src, f"guide {g.slug}: {field}")
 
+    def words(formula: str, field: str) -> str:  # the twin's LaTeX: translated where a \text{} holds words
+        return t_(formula, field) if re.search(r"\\text\{[^}]*[A-Za-z]{2}", formula) else formula
+
     plots = tuple(
         replace(
             p,
             title=t_(p.title, f"figure {p.id} title"),
             caption=t_(p.caption, f"figure {p.id} caption"),
             multiples=tuple(t_(m, f"figure {p.id} multiples") for m in p.multiples),
+            formula=words(p.formula, f"figure {p.id} formula"),
         )
         for p in g.plots
     )

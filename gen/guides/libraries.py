@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from gen import twins
+from gen import i18n, twins
 from gen.guides.common import script
 from gen.guides.model import Guide, Plot
 from gen.model import Curve, Optim, Sched, Setting
@@ -80,15 +80,22 @@ def warmup_torch(after: Sched, milestones: Sequence[int] = (W,), middle: Sequenc
     return {"schedulers": [warm, *middle, after], "milestones": list(milestones)}
 
 
+def tr(text: str, **values: object) -> str:
+    """A sentence this module writes into the page, in the current language, then filled in: its
+    Chinese is beside the guide's other texts, in gen/zh/guides/libraries.toml."""
+    return i18n.t(text, "guides/libraries", "guide 'libraries': measured differences").format(**values)
+
+
 def where(steps: Sequence[int], unit: str = "step") -> str:
     """`at step 3`, `at steps 29 and 59`, `at every step from 0 to 9` (or epochs)."""
+    words = {"unit": i18n.tr(unit, "units"), "units": i18n.plural(unit), "first": steps[0], "last": steps[-1]}
     if len(steps) == 1:
-        return f"at {unit} {steps[0]}"
+        return tr("at {unit} {first}", **words)
     if steps[-1] - steps[0] == len(steps) - 1:
-        return f"at every {unit} from {steps[0]} to {steps[-1]}"
+        return tr("at every {unit} from {first} to {last}", **words)
     if len(steps) <= 4:
-        return f"at {unit}s {', '.join(map(str, steps[:-1]))} and {steps[-1]}"
-    return f"at {len(steps)} {unit}s between {steps[0]} and {steps[-1]}"
+        return tr("at {units} {some} and {last}", some=tr(", ").join(map(str, steps[:-1])), **words)
+    return tr("at {n} {units} between {first} and {last}", n=len(steps), **words)
 
 
 def measured(pairs: Sequence[tuple[str, str]], unit: str = "step") -> Callable[[Mapping[str, Sequence[float]]], str]:
@@ -101,27 +108,33 @@ def measured(pairs: Sequence[tuple[str, str]], unit: str = "step") -> Callable[[
 
     def note(cols: Mapping[str, Sequence[float]]) -> str:
         out = []
+        one = i18n.tr(unit, "units")
         for a, b in pairs:
             x, y = cols[a], cols[b]
             diffs = [abs(p - q) for p, q in zip(x, y, strict=True)]
             worst, peak = max(diffs), max(max(x), max(y))
             off = [t for t, d in enumerate(diffs) if d > 1e-15 * peak]
             if not off:
-                how = "exactly" if worst == 0 else f"to {worst:.0e} (floating-point rounding)"
-                out.append(f"- **{name(a)}** and **{name(b)}** agree at every {unit}, {how}.")
+                how = tr("exactly") if worst == 0 else tr("to {worst:.0e} (floating-point rounding)", worst=worst)
+                out.append(
+                    tr("- **{a}** and **{b}** agree at every {unit}, {how}.", a=name(a), b=name(b), unit=one, how=how)
+                )
                 continue
             gaps = [diffs[t] for t in off]
-            rest = f"; at every other {unit} they agree to 1e-15" if len(off) < len(diffs) else ""
+            rest = tr("; at every other {unit} they agree to 1e-15", unit=one) if len(off) < len(diffs) else ""
             if max(gaps) - min(gaps) <= 1e-12 * peak:  # one gap: which step rounding made largest says nothing
                 t = off[0]
-                how = f"by {worst:.3g} {where(off, unit)}"
+                how = tr("by {worst:.3g} {where}", worst=worst, where=where(off, unit))
             else:
                 t = max(off, key=diffs.__getitem__)
-                how = f"{where(off, unit)}, by at most {worst:.3g}"
+                how = tr("{where}, by at most {worst:.3g}", worst=worst, where=where(off, unit))
             out.append(
-                f"- **{name(a)}** and **{name(b)}** differ {how} (at {unit} {t}: {x[t]:.4g} against {y[t]:.4g}){rest}."
-            )
-        return "Measured on the runs above, when this page was built:\n\n" + "\n".join(out)
+                tr(
+                    "- **{a}** and **{b}** differ {how} (at {unit} {t}: {x:.4g} against {y:.4g}){rest}.",
+                    a=name(a), b=name(b), how=how, unit=one, t=t, x=x[t], y=y[t], rest=rest,
+                )
+            )  # fmt: skip
+        return tr("Measured on the runs above, when this page was built:") + "\n\n" + "\n".join(out)
 
     return note
 

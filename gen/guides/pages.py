@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from gen import script
+from gen import i18n, script
 from gen.figure import FigureView, Made, Small, label, make, short
 from gen.guides.model import Guide, Plot
 from gen.library import release, releases, torch_version
@@ -52,9 +52,8 @@ def scheduler_pitfall(entry: Entry, pitfall: Pitfall) -> PitfallView:
     message = script.capture(entry.name, pitfall)
     page = f"schedulers/{entry.slug}/index.md"
     library = "" if entry.library == "torch" else release(entry.module)
-    return PitfallView(
-        pitfall, message, page, f"{entry.name} page", entry.name, f"{entry.slug}-{pitfall.id}", library=library
-    )
+    title = i18n.tr("{name} page", "pitfalls", name=entry.name)
+    return PitfallView(pitfall, message, page, title, entry.name, f"{entry.slug}-{pitfall.id}", library=library)
 
 
 def guide_pitfall(guide: Guide, pitfall: Pitfall) -> PitfallView:
@@ -177,7 +176,10 @@ def small_multiples(guide: Guide, plot: Plot, output: script.Output) -> list[tup
     out = []
     for i, (small, text) in enumerate(zip(small_figures(plot, output), plot.multiples, strict=True)):
         values = small.series[0].values
-        alt = f"Line chart: {small.title} alone, from {short(values[0])} to {short(values[-1])}, peak {short(max(values))}."
+        alt = i18n.tr(
+            "Line chart: {title} alone, from {first} to {last}, peak {peak}.", f"guide {guide.slug!r} plot {plot.id!r}",
+            title=small.title, first=short(values[0]), last=short(values[-1]), peak=short(max(values)),
+        )  # fmt: skip
         out.append((Small(f"{plot.id}-{i + 1}", alt, text), small))
     return out
 
@@ -195,17 +197,27 @@ def check_plot(guide: Guide, plot: Plot, output: script.Output) -> float:
     return compare(owner, output, plot.twin(output.rows), plot.same)
 
 
+def then(text: str, more: str) -> str:
+    """One sentence after another: a space after an English full stop, none after a Chinese one."""
+    return text + ("" if text.endswith(tuple(i18n.FULL_WIDTH)) else " ") + more
+
+
 def guide_figure(guide: Guide, plot: Plot, site_url: str) -> GuideFigure:
     """Run, check and make one guide figure, its small multiples included."""
     output = run_plot(guide, plot)
     check = Check(check_plot(guide, plot, output), output.rows)
     said = sentence(check, releases(plot.code))
-    said += "".join(
-        f" The build also requires `{label(a)}` and `{label(b)}` to be identical at every step, and they are."
-        for a, b in plot.same
-    )
+    where = f"guide {guide.slug!r} plot {plot.id!r}"
+    for a, b in plot.same:
+        said = then(
+            said,
+            i18n.tr(
+                "The build also requires {a} and {b} to be identical at every step, and they are.",
+                where, a=f"`{label(a)}`", b=f"`{label(b)}`",
+            ),
+        )  # fmt: skip
     if plot.formula:
-        said += f" The twin computes \\({plot.formula}\\)."
+        said = then(said, i18n.tr("The twin computes {formula}.", where, formula=f"\\({plot.formula}\\)"))
     multiples = small_multiples(guide, plot, output)
     folder = f"guides/{guide.slug}"
     made = make(

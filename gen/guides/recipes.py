@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from gen import i18n
 from gen.guides.common import half_cosine, script
 from gen.guides.model import Guide, Plot
 
@@ -71,6 +72,12 @@ def floor_after(t: int) -> float:
     return FLOOR + (1 - FLOOR) * half_cosine((t - W) / (T - W))
 
 
+def tr(text: str, **values: object) -> str:
+    """A sentence this module writes into the page, in the current language, then filled in: its
+    Chinese is beside the guide's other texts, in gen/zh/guides/recipes.toml."""
+    return i18n.t(text, "guides/recipes", "guide 'warm-up': measured differences").format(**values)
+
+
 def comparison(ours_col: str, hf_col: str) -> object:
     """A sentence computed from the two torch runs: where they differ and by how much."""
 
@@ -78,13 +85,17 @@ def comparison(ours_col: str, hf_col: str) -> object:
         a, b = cols[ours_col], cols[hf_col]
         warm = {round(x - y, 15) for x, y in zip(a[:W], b[:W], strict=True)}
         after = max(abs(x - y) for x, y in zip(a[W:], b[W:], strict=True))
-        during = f"by exactly {warm.pop():g} (the peak over `WARMUP`)" if len(warm) == 1 else f"by {sorted(warm)}"
-        same = "not at all" if after == 0 else f"by at most {after:.1e} (floating-point rounding)"
-        return (
-            f"Measured on the two runs above: during the warm-up (steps 0 to {W - 1}) the composition is "
-            f"one step ahead of transformers' formula, higher {during}; from step {W} on they differ "
-            f"{same}. For exactly transformers' curve, use the `LambdaLR` of the second run."
-        )
+        if len(warm) == 1:
+            during = tr("by exactly {gap:g} (the peak over `WARMUP`)", gap=warm.pop())
+        else:
+            during = tr("by {gaps}", gaps=sorted(warm))
+        same = tr("not at all") if after == 0 else tr("by at most {gap:.1e} (floating-point rounding)", gap=after)
+        return tr(
+            "Measured on the two runs above: during the warm-up (steps 0 to {last}) the composition is "
+            "one step ahead of transformers' formula, higher {during}; from step {w} on they differ "
+            "{same}. For exactly transformers' curve, use the `LambdaLR` of the second run.",
+            last=W - 1, w=W, during=during, same=same,
+        )  # fmt: skip
 
     return note
 
