@@ -30,10 +30,10 @@ def test_every_pair_keeps_what_is_not_prose(path):
     for pair in pairs(path):
         en, zh = pair["en"], pair["zh"]
         assert zh.strip(), f"{path.name}: no Chinese for {en[:60]!r}"
-        for pattern in (r"`[^`]+`", r"\]\([^)\s]+\)", r"\$[^$]+\$", r"\{[a-z_]+\}", r"%\(\w+\)s", r"%%"):
-            # the same set, each span's spaces and line breaks aside; the Chinese may repeat one
+        for pattern in (r"`[^`]+`", r"\]\([^)\s]+\)", r"\$[^$]+\$", r"(?<!\\text)\{[a-z_]+\}", r"%\(\w+\)s", r"%%"):
+            # each span's spaces and line breaks aside; the Chinese may repeat one, or name one more
             found = [{" ".join(m.split()) for m in re.findall(pattern, text)} for text in (en, zh)]
-            assert found[0] == found[1], (path.name, pattern, en[:60])
+            assert found[0] <= found[1], (path.name, pattern, en[:60], found[0] - found[1])
         assert not re.search(f"[{CJK}，。；：]\n[{CJK}]", zh), f"{path.name}: a line break inside {zh[:40]!r}"
 
 
