@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import io
 import json
+import logging
 import math
 import pickle
 import re
@@ -212,6 +213,8 @@ def cjk_font() -> None:
     if not found:
         raise RuntimeError(f"{CJK_FILE} ({CJK_FAMILY}) is missing: it comes with mplfonts, installed by `make setup`")
     font_manager.fontManager.addfont(str(found[0].locate()))
+    # It has one weight: a bold title's Chinese is drawn in it, and matplotlib says so per drawing.
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
 
 def draw(figure: Figure, t: dict, png: bool = False) -> bytes:

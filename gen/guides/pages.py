@@ -13,7 +13,7 @@ from gen.guides.model import Guide, Plot
 from gen.library import release, releases, torch_version
 from gen.model import CatalogError, Entry, Pitfall
 from gen.pages import ENV
-from gen.plot import Figure, Series
+from gen.plot import Figure, Series, words
 from gen.publish import FILES, LICENSE, absolute
 from gen.verify import Check, compare, sentence
 
@@ -136,10 +136,13 @@ def figure(plot: Plot, output: script.Output) -> Figure:
     series, every = [], dict(plot.marked)
     for name, values in zip(output.header[1:], output.columns[1:], strict=True):
         series.append(
-            Series(label(name) or name, values, name.startswith(LOWER), name in plot.dashed, every.get(name, 0))
+            Series(words(label(name) or name), values, name.startswith(LOWER), name in plot.dashed, every.get(name, 0))
         )
-    lower = LOWER if any(s.lower for s in series) else None
-    return Figure(plot.title, tuple(series), plot.xlabel, lower, plot.log, (), (7.2, 4.6 if lower else 3.4))
+    lower = words(LOWER) if any(s.lower for s in series) else None
+    size = (7.2, 4.6 if lower else 3.4)
+    return Figure(
+        plot.title, tuple(series), words(plot.xlabel), lower, plot.log, (), size, ylabel=words("learning rate")
+    )
 
 
 SMALL = (3.6, 2.2)  # inches: two side by side on a desktop page, one per row on a phone
@@ -159,7 +162,17 @@ def small_figures(plot: Plot, output: script.Output) -> list[Figure]:
     """Each column alone, on its own axes but all on the same y range: the small multiples of a comparison."""
     ylim = shared_range(output.columns[1:], plot.log)
     return [
-        Figure(label(name) or name, (Series("", values),), plot.xlabel, None, plot.log, (), SMALL, ylim=ylim)
+        Figure(
+            words(label(name) or name),
+            (Series("", values),),
+            words(plot.xlabel),
+            None,
+            plot.log,
+            (),
+            SMALL,
+            ylim=ylim,
+            ylabel=words("learning rate"),
+        )
         for name, values in zip(output.header[1:], output.columns[1:], strict=True)
     ]
 
