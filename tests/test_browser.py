@@ -318,12 +318,28 @@ SEARCHES = {
 }
 
 
-def test_search_finds_what_a_reader_means(server, browser):
+# The Chinese edition's own index (mkdocs.zh.yml), its words cut by jieba: the same pages, in Chinese.
+SEARCHES_ZH = {
+    "余弦退火": ("/zh/schedulers/cosine-annealing-lr/", "/zh/schedulers/cosine-annealing-warm-restarts/"),
+    "预热": ("/zh/guides/warm-up/",),
+    "热重启": ("/zh/schedulers/cosine-annealing-warm-restarts/",),
+    "学习率 最小值": (
+        "/zh/schedulers/get-cosine-with-min-lr-schedule-with-warmup/",
+        "/zh/schedulers/cosine-annealing-lr/",
+    ),
+    "恢复训练": ("/zh/guides/resume/",),
+    "平台期": ("/zh/schedulers/reduce-lr-on-plateau/", "/zh/schedulers/plateau-lr-scheduler/"),
+    "单周期": ("/zh/schedulers/one-cycle-lr/",),
+}
+
+
+@pytest.mark.parametrize("home, searches", [("/", SEARCHES), ("/zh/", SEARCHES_ZH)], ids=["en", "zh"])
+def test_search_finds_what_a_reader_means(server, browser, home, searches):
     """Material's search, typed into as a reader would: each query lists a page that answers it
-    among the first three pages of its results."""
-    page = open_page(browser, server + "/")
+    among the first three pages of its results, in each edition's own index."""
+    page = open_page(browser, server + home)
     page.click(".md-search__input")
-    for query, wanted in SEARCHES.items():
+    for query, wanted in searches.items():
         page.fill("input.md-search__input", "")
         page.keyboard.type(query)  # keystrokes: Material searches on keyboard events
         # results carry the query they answer (?h=...), for highlighting: wait for this one's
@@ -335,6 +351,33 @@ def test_search_finds_what_a_reader_means(server, browser):
         found = page.eval_on_selector_all(answered, "links => links.map(a => new URL(a.href).pathname)")
         top = list(dict.fromkeys(found))[:3]  # a page may be listed again for another of its sections
         assert set(wanted) & set(top), (query, wanted, top)
+        assert all(p.startswith(home) for p in found), (query, found)  # each edition finds its own pages
+    page.context.close()
+
+
+@pytest.mark.parametrize(
+    "start, other",
+    [
+        ("/schedulers/one-cycle-lr/", "/zh/schedulers/one-cycle-lr/"),
+        ("/zh/guides/warm-up/", "/guides/warm-up/"),
+        ("/zh/", "/"),
+    ],
+)
+def test_the_language_switch_leads_to_the_same_page(server, browser, start, other):
+    """The switch in the header (Material's `extra.alternate`) opens the page's twin in the other
+    language; each page says its language, and names both editions' homes as hreflang alternates."""
+    page = open_page(browser, server + start)
+    lang = "zh" if start.startswith("/zh/") else "en"
+    assert page.get_attribute("html", "lang") == lang
+    alternates = page.eval_on_selector_all(
+        "head link[rel=alternate][hreflang]", "ls => ls.map(l => [l.hreflang, new URL(l.href).pathname])"
+    )
+    assert sorted(alternates) == [["en", "/"], ["zh", "/zh/"]], alternates
+    page.click(".md-header__option .md-select button")
+    page.click(f".md-select__link[hreflang={'en' if lang == 'zh' else 'zh'}]")
+    landed(page, other)
+    assert page.get_attribute("html", "lang") == ("en" if lang == "zh" else "zh")
+    assert not page.errors, page.errors
     page.context.close()
 
 
