@@ -203,9 +203,12 @@ def view(entry: Entry, traces: Sequence[Trace], data: str) -> ExploreView:
     assert ex is not None
     names = [f"<code>{html.escape(c.label or c.arg)}</code>" for c in ex.controls]
     args = " ".join(c.arg for c in ex.controls)
-    words = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+    words = names[0]
+    if len(names) > 1:
+        some = i18n.tr(", ", "lists").join(names[:-1])
+        words = i18n.tr("{some} and {last}", "Explore", some=some, last=names[-1])
     size = len(gzip.compress(data.encode(), mtime=0))
-    unit = f"{entry.unit(traces[0].case)}s"
+    unit = i18n.plural(entry.unit(traces[0].case))
     kb = f"{max(1, round(size / 1024))} KB"
     file = i18n.shared(folder(entry)) + FILE  # the English edition's, for both
     return ExploreView(file, len(traces), traces[0].case.steps, unit, kb, words, args)

@@ -87,10 +87,10 @@ def describe(name: str) -> str:
     """A column's curve in words: `lr_group1[T_max=50]` is the rate of group 1."""
     base = name.split("[", 1)[0]
     if base == "lr":
-        return "the rate"
+        return i18n.tr("the rate", "alt text")
     if base.startswith("lr_group"):
-        return f"the rate of group {base[8:]}"
-    return base.replace("_", " ")
+        return i18n.tr("the rate of group {n}", "alt text", n=base[8:])
+    return i18n.tr(base.replace("_", " "), "alt text")
 
 
 def label(column: str) -> str:
@@ -106,14 +106,25 @@ def alt_text(head: str, output: Output, unit: str) -> str:
         high = max(range(len(values)), key=values.__getitem__)
         low = min(range(len(values)), key=values.__getitem__)
         if values[high] == values[low]:
-            desc = f"{describe(name)} stays at {short(values[0])}"
+            desc = i18n.tr("{what} stays at {value}", "alt text", what=describe(name), value=short(values[0]))
         else:
-            desc = (
-                f"{describe(name)} starts at {short(values[0])}, is highest ({short(values[high])}) at {unit} "
-                f"{high} and lowest ({short(values[low])}) at {unit} {low}, and ends at {short(values[-1])}"
+            desc = i18n.tr(
+                "{what} starts at {first}, is highest ({high}) at {at_high} and lowest ({low}) at {at_low}, "
+                "and ends at {last}",
+                "alt text",
+                what=describe(name),
+                first=short(values[0]),
+                high=short(values[high]),
+                at_high=i18n.tr(f"{unit} {{n}}", "alt text", n=high),  # `step 12`, `第 12 步`
+                low=short(values[low]),
+                at_low=i18n.tr(f"{unit} {{n}}", "alt text", n=low),
+                last=short(values[-1]),
             )
-        parts.append(f"{label(name)}: {desc}" if label(name) else desc)
-    return f"Line chart: {head}, over {output.rows} {unit}s; " + "; ".join(parts) + "."
+        # the legend's words, as drawn
+        parts.append(i18n.tr("{label}: {desc}", "alt text", label=label(name), desc=desc) if label(name) else desc)
+    rows = i18n.tr(f"{{n}} {unit}s", "alt text", n=output.rows)  # `100 steps`; a batch axis has always said `batchs`
+    start = i18n.tr("Line chart: {head}, over {rows}; ", "alt text", head=head, rows=rows)
+    return start + i18n.tr("; ", "alt text").join(parts) + i18n.tr(".", "alt text")
 
 
 def embed(
@@ -122,14 +133,25 @@ def embed(
     """`folder_url`: where the drawings are (each edition has its own); `data_url`: the data files'."""
     permalink = f"{page_url}#{fid}"
     urls = tuple(f"{folder_url if s in DRAWN else data_url}{fid}.{s}" for s in SUFFIXES)
-    markdown = (
-        f"[![{md_escape(alt)}]({urls[0]})]({permalink})\n\n"
-        f"*{md_escape(cite)}. From the [LR Scheduler Atlas]({permalink}), [CC BY 4.0]({LICENSE.figures_url}).*"
+    credit = "{cite}. From the {atlas}, {license}."  # the figure's credit line, in both snippets
+    cited = i18n.tr(
+        credit,
+        "embed snippet",
+        cite=md_escape(cite),
+        atlas=f"[LR Scheduler Atlas]({permalink})",
+        license=f"[CC BY 4.0]({LICENSE.figures_url})",
+    )
+    markdown = f"[![{md_escape(alt)}]({urls[0]})]({permalink})\n\n*{cited}*"
+    cited = i18n.tr(
+        credit,
+        "embed snippet",
+        cite=html.escape(cite),
+        atlas=f'<a href="{permalink}">LR Scheduler Atlas</a>',
+        license=f'<a href="{LICENSE.figures_url}">CC BY 4.0</a>',
     )
     markup = (
         f'<figure>\n  <img src="{urls[0]}" alt="{html.escape(alt)}" width="{width}" height="{height}">\n'
-        f'  <figcaption>{html.escape(cite)}. From the <a href="{permalink}">LR Scheduler Atlas</a>, '
-        f'<a href="{LICENSE.figures_url}">CC BY 4.0</a>.</figcaption>\n</figure>'
+        f"  <figcaption>{cited}</figcaption>\n</figure>"
     )
     return Embed(permalink, urls, markdown, markup)
 
@@ -148,13 +170,16 @@ def make(
     site_url: str,
     cite: str,
     call: str | None = None,
+    *,
+    unit: str,
     **view: Any,
 ) -> Made:
     """Everything one figure publishes, at `<folder>/<fid>.<suffix>`. `head` names the drawing in
     its alt text, and is the slide's call unless `call` is given ("": none); `about` leads its JSON
-    sidecar (what was run); `view` adds to its page block."""
+    sidecar (what was run); `unit` is what one row is, in English (step, epoch, batch: the alt
+    text says it in the edition's words); `view` adds to its page block."""
     base = f"{folder}/{fid}"
-    alt = alt_text(head, output, figure.xlabel)
+    alt = alt_text(head, output, unit)
     w, h = round(figure.size[0] * PX_PER_INCH), round(figure.size[1] * PX_PER_INCH)
     page_url = absolute(site_url, f"{i18n.root()}{folder}/index.md")
     doc = {
@@ -178,7 +203,7 @@ def make(
     drawings = tuple((f"{base}.{t}.svg", figure, t) for t in THEMES)
     drawings += tuple((f"{base}.narrow.{t}.svg", narrow, t) for t in THEMES)
     # white, light colours, as a PNG and an SVG; the credit names where the figure lives
-    credit = f"LR Scheduler Atlas, CC BY 4.0: {page_url}#{fid}"
+    credit = i18n.tr("LR Scheduler Atlas, CC BY 4.0: {url}", "slide credit", url=f"{page_url}#{fid}")
     slide = figure.slide(head if call is None else call, credit)
     drawings += ((f"{base}.slide.png", slide, "card"), (f"{base}.slide.svg", slide, "light"))
     card = FigureView(

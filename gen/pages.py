@@ -43,13 +43,20 @@ class ArgView:
     meaning: str
 
 
+def listed(items: Sequence[str]) -> str:
+    """Values in a row, `0.1, 0.5, 0.9` (in Chinese with 、)."""
+    return i18n.tr(", ", "lists").join(items)
+
+
 def head(trace: Trace) -> str:
     """What a case's alt text says is drawn: the call, the sweep, the setting, the optimizer."""
     entry, case = trace.entry, trace.case
     text = scheduler_call(entry.name, case.args, width=FLAT, module=entry.module)
     if case.vary:
-        text += f" with {case.vary} = {', '.join(shown(v) for v in case.values)}"
-    return text + setting(case, code=False, library=entry.library) + f", optimizer {case.optim.name}"
+        values = listed([shown(v) for v in case.values])
+        text += i18n.tr(" with {arg} = {values}", "alt text", arg=case.vary, values=values)
+    text += setting(case, code=False, library=entry.library)
+    return text + i18n.tr(", optimizer {name}", "alt text", name=case.optim.name)
 
 
 def setting(case: Case, code: bool, library: str = "torch") -> str:
@@ -58,17 +65,22 @@ def setting(case: Case, code: bool, library: str = "torch") -> str:
     out = ""
     if case.before:
         first = scheduler_call(case.before.name, case.before.args, width=FLAT)
-        out += f" from step {case.handover}, after {q}{first}{q} until then"
+        out += i18n.tr(" from step {n}, after {first} until then", "caption", n=case.handover, first=f"{q}{first}{q}")
     if case.iters and library == "timm":
-        out += (
-            f", stepped with {q}scheduler.step_update(num_updates){q} after every batch and "
-            f"{q}scheduler.step(epoch + 1){q} after every epoch of {case.iters} batches"
+        out += i18n.tr(
+            ", stepped with {update} after every batch and {step} after every epoch of {n} batches",
+            "caption",
+            update=f"{q}scheduler.step_update(num_updates){q}",
+            step=f"{q}scheduler.step(epoch + 1){q}",
+            n=case.iters,
         )
     elif case.iters:
-        out += f", stepped with {q}scheduler.step(epoch + i / {case.iters}){q} after each of {case.iters} batches per epoch"
+        step = f"{q}scheduler.step(epoch + i / {case.iters}){q}"
+        out += i18n.tr(", stepped with {step} after each of {n} batches per epoch", "caption", step=step, n=case.iters)
     if case.overlay:
         others = [f"{q}{scheduler_call(s.name, s.args, width=FLAT)}{q}" for s in case.overlay]
-        out += f", against {' and '.join(others)}, each run alone on its own optimizer"
+        both = i18n.tr(" and ", "caption").join(others)
+        out += i18n.tr(", against {others}, each run alone on its own optimizer", "caption", others=both)
     return out
 
 
@@ -76,20 +88,25 @@ def caption(trace: Trace) -> str:
     entry, case = trace.entry, trace.case
     text = f"`{scheduler_call(entry.name, case.args, width=FLAT, module=entry.module)}`"
     if case.vary:
-        text += f" for `{case.vary}` in {', '.join(f'`{shown(v)}`' for v in case.values)}"
+        values = listed([f"`{shown(v)}`" for v in case.values])
+        text += i18n.tr(" for {arg} in {values}", "caption", arg=f"`{case.vary}`", values=values)
         if case.derive:
-            text += " (other arguments follow it, see the script)"
+            text += i18n.tr(" (other arguments follow it, see the script)", "caption")
     text += setting(case, code=True, library=entry.library)
     opt = ", ".join([*(f"lr={lr!r}" for lr in case.optim.lrs[:1]), *(f"{k}={v!r}" for k, v in case.optim.args.items())])
-    groups = (
-        f", {len(case.optim.lrs)} groups with lr {', '.join(map(repr, case.optim.lrs))}"
-        if len(case.optim.lrs) > 1
-        else ""
+    groups = ""
+    if len(case.optim.lrs) > 1:
+        lrs = listed([repr(lr) for lr in case.optim.lrs])
+        groups = i18n.tr(", {n} groups with lr {lrs}", "caption", n=len(case.optim.lrs), lrs=lrs)
+    text += i18n.tr(
+        "; optimizer {optimizer}{groups}; {n} {unit}",
+        "caption",
+        optimizer=f"`{case.optim.name}({opt})`",
+        groups=groups,
+        n=case.steps,
+        unit=i18n.plural(entry.unit(case)),
     )
-    unit = f"{entry.unit(case)}s"
-    return f"{text}; optimizer `{case.optim.name}({opt})`{groups}; {case.steps} {unit}" + (
-        "; log scale." if case.log else "."
-    )
+    return text + (i18n.tr("; log scale.", "caption") if case.log else i18n.tr(".", "caption"))
 
 
 def case_figure(trace: Trace, check: Check, site_url: str) -> Made:
@@ -97,7 +114,8 @@ def case_figure(trace: Trace, check: Check, site_url: str) -> Made:
     return make(
         folder(entry), case.id, case.title, caption(trace), head(trace), trace.output, trace.code,
         figure_for(trace, f"{entry.name}: {case.title}"), about(trace), check.error, site_url,
-        f"{entry.name}: {case.title}", text=case.text, log=case.log,
+        i18n.tr("{name}: {title}", "embed snippet", name=entry.name, title=case.title), text=case.text, log=case.log,
+        unit=entry.unit(case),
     )  # fmt: skip
 
 
@@ -111,7 +129,12 @@ def signature_views(entry: Entry) -> tuple[str, list[ArgView]]:
         else f"{entry.module}.{entry.name}(\n" + "".join(f"    {p},\n" for p in shown) + ")"
     )
     args = [
-        ArgView(a.name, "required" if params[a.name] is None else f"`{params[a.name]}`", a.meaning) for a in entry.args
+        ArgView(
+            a.name,
+            i18n.tr("required", "argument table") if params[a.name] is None else f"`{params[a.name]}`",
+            a.meaning,
+        )
+        for a in entry.args
     ]
     return text, args
 

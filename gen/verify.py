@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from gen import i18n
 from gen.model import Case, CatalogError, Curve, Entry, Run, Setting, Trace
 from gen.script import Output
 from gen.twins import twin_for
@@ -26,13 +27,24 @@ class Check:
 
 def sentence(check: Check, library: str, cases: int | None = None) -> str:
     """What a page says of its check, from the check itself."""
-    how = "exactly" if check.error == 0 else f"to {check.error:.1e} (largest relative error)"
-    over = f"{check.steps:,} steps" + (f" in {cases} cases" if cases is not None else "")
-    return (
-        f"Matches {library} {how} over {over}: when this page was built, an independent Python twin of "
-        f"the formula predicted every step of every curve, and the build compared it with the run of the "
-        f"script published beside the figure; it fails past {TOLERANCE:g} of a column's largest value, "
-        "and on any NaN or infinity."
+    how = (
+        i18n.tr("exactly", "check")
+        if check.error == 0
+        else i18n.tr("to {error} (largest relative error)", "check", error=f"{check.error:.1e}")
+    )
+    over = i18n.tr("{n} steps", "check", n=f"{check.steps:,}")
+    if cases is not None:
+        over += i18n.tr(" in {n} cases", "check", n=cases)
+    return i18n.tr(
+        "Matches {library} {how} over {over}: when this page was built, an independent Python twin of "
+        "the formula predicted every step of every curve, and the build compared it with the run of the "
+        "script published beside the figure; it fails past {tolerance} of a column's largest value, "
+        "and on any NaN or infinity.",
+        "check",
+        library=library,
+        how=how,
+        over=over,
+        tolerance=f"{TOLERANCE:g}",
     )
 
 
