@@ -109,7 +109,10 @@ def t(text: str, source: str, where: str) -> str:
         raise TranslationError(f"{where}: no Chinese for {text.strip()[:80]!r}; add it to gen/zh/{source}.toml")
     head, tail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
     # The English spaces around a piece of a sentence; none beside Chinese punctuation (`，其中`).
-    return ("" if zh[0] in FULL_WIDTH else head) + zh + ("" if zh[-1] in FULL_WIDTH else tail)
+    # (a line break stays: it may end a paragraph before a list)
+    head = head if "\n" in head or zh[0] not in FULL_WIDTH else ""
+    tail = tail if "\n" in tail or zh[-1] not in FULL_WIDTH else ""
+    return head + zh + tail
 
 
 @jinja2.pass_context

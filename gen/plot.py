@@ -232,6 +232,7 @@ def draw(figure: Figure, t: dict, png: bool = False) -> bytes:
         # Chinese glyphs (the zh edition) fall back, glyph by glyph, to Noto Sans CJK SC (cjk_font).
         "font.family": ["DejaVu Sans", CJK_FAMILY, "sans-serif"],
         "font.sans-serif": ["DejaVu Sans"],
+        "font.monospace": ["DejaVu Sans Mono"],
         "font.size": 10,
         "text.color": t["fg"],
         "axes.labelcolor": t["fg"],
@@ -269,7 +270,7 @@ def draw(figure: Figure, t: dict, png: bool = False) -> bytes:
             heading.append(title)
             if figure.call:  # under the title, in code type, wrapped to the width
                 below = title.get_window_extent(_renderer(fig)).height + 2 * fig.dpi / 72
-                call = fig.text(x, y - below / fig.bbox.height, figure.call, ha="left", va="top", family="monospace", color=t["fg"])  # fmt: skip
+                call = fig.text(x, y - below / fig.bbox.height, figure.call, ha="left", va="top", family=["DejaVu Sans Mono", CJK_FAMILY, "monospace"], color=t["fg"])  # fmt: skip
                 wrap_to_fit(call, [(call, figure.call)], room, least=20)
                 heading.append(call)
         if figure.credit:  # small, at the foot

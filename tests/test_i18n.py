@@ -35,6 +35,9 @@ def test_every_pair_keeps_what_is_not_prose(path):
             found = [{" ".join(m.split()) for m in re.findall(pattern, text)} for text in (en, zh)]
             assert found[0] <= found[1], (path.name, pattern, en[:60], found[0] - found[1])
         assert not re.search(f"[{CJK}，。；：]\n[{CJK}]", zh), f"{path.name}: a line break inside {zh[:40]!r}"
+        # the same Markdown blocks: paragraphs, list items, admonitions, table rows
+        for block in (r"\n\s*\n", r"(?m)^\s*(?:[-*]|\d+\.) ", r"(?m)^\s*(?:!!!|\?\?\?)", r"(?m)^\|"):
+            assert len(re.findall(block, en.strip())) == len(re.findall(block, zh.strip())), (path.name, block, en[:60])
 
 
 def test_a_text_without_chinese_stops_the_build_naming_entry_and_field():
@@ -112,3 +115,13 @@ def test_the_glossary_is_the_one_the_issue_names():
     zh = {t["zh"] for t in glossary()}
     expected = {"学习率", "预热", "余弦退火", "热重启", "周期", "衰减", "步", "轮", "基础学习率", "最小学习率"}
     assert expected <= zh, expected - zh
+
+
+def test_chinese_keeps_a_line_break_but_not_a_space_beside_its_punctuation(monkeypatch):
+    """A piece of a sentence loses the space English put beside it where the Chinese ends in a
+    full-width mark; a paragraph's closing line break stays (a list may follow it)."""
+    monkeypatch.setattr(i18n, "table", lambda source: {"Two things differ:": "两点不同：", "and": "和"})
+    with i18n.edition("zh"):
+        assert i18n.t("Two things differ:\n", "x", "here") == "两点不同：\n"
+        assert i18n.t("Two things differ: ", "x", "here") == "两点不同："
+        assert i18n.t(" and ", "x", "here") == " 和 "
