@@ -153,7 +153,7 @@ def _generate(entries: tuple[Entry, ...], pool: Pool, site_url: str, start: floa
         local = i18n.entry(entry)  # its prose in this edition's language; the scripts run are the same
         traces = [run_case(entry, case) for case in entry.cases]
         checks = [verify(t) for t in traces]
-        traces = [replace(t, entry=local, case=c) for t, c in zip(traces, local.cases, strict=True)]
+        traces = [i18n.trace(t) for t in traces]
         every_trace += traces
         every_check += checks
         made = [case_figure(t, c, site_url) for t, c in zip(traces, checks, strict=True)]

@@ -206,6 +206,14 @@ def entry(e):  # gen.model.Entry -> the same entry with its prose in the current
     )
 
 
+def trace(tr):  # gen.model.Trace -> the same run, its entry and case in the current language
+    """A run's words (titles, marks, captions) in the current language; its script and data as run."""
+    from dataclasses import replace
+
+    local = entry(tr.entry)
+    return replace(tr, entry=local, case=next(c for c in local.cases if c.id == tr.case.id))
+
+
 def pitfall(p, t_):
     from dataclasses import replace
 

@@ -12,7 +12,7 @@ import matplotlib.pyplot
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
-from gen import plot
+from gen import i18n, plot
 from gen.guides import GUIDES, PITFALLS
 from gen.guides.pages import guide_figure
 from gen.pages import case_figure
@@ -57,13 +57,20 @@ def test_dark_swapped_from_light_equals_a_dark_drawing(traces):
 
 def site_drawings(traces) -> list[Figure]:
     """Every figure the site draws, once: each case's and each guide figure's wide, phone and slide
-    drawings (small multiples included), and each case's link card."""
-    made = [case_figure(t, verify(t), DEFAULT_SITE_URL) for t in traces.values()]
-    made += [guide_figure(g, plot, DEFAULT_SITE_URL).made for g in (*GUIDES, PITFALLS) for plot in g.plots]
-    figures = {f.digest: f for m in made for _, f, theme in m.drawings if theme == "light"}
-    cards = [card(figure_for(t, f"{t.entry.name}: {t.case.title}")) for t in traces.values()]
-    figures |= {c.digest: c for c in cards}
+    drawings (small multiples included), and each case's link card, in both editions' words."""
+    figures = {f.digest: f for language in i18n.LANGUAGES for f in site_drawings_in(language, traces)}
     return list(figures.values())
+
+
+def site_drawings_in(language: str, traces) -> list[Figure]:
+    """The drawings of one edition."""
+    with i18n.edition(language):
+        shown = [i18n.trace(t) for t in traces.values()]
+        made = [case_figure(t, verify(t), DEFAULT_SITE_URL) for t in shown]
+        guides = [i18n.guide(g) for g in (*GUIDES, PITFALLS)]
+        made += [guide_figure(g, plot, DEFAULT_SITE_URL).made for g in guides for plot in g.plots]
+        figures = [f for m in made for _, f, theme in m.drawings if theme == "light"]
+        return figures + [card(figure_for(t, f"{t.entry.name}: {t.case.title}")) for t in shown]
 
 
 def overlap(a, b) -> float:
@@ -123,7 +130,38 @@ def test_every_drawing_keeps_its_text_inside_apart_and_off_the_curves(traces, mo
         assert min(empty) >= -0.5, where
         assert max(empty) <= 12, where
     slides = [f for f in figures if f.on_slide]
-    assert slides and all(f.call != f.title and "CC BY 4.0: http" in f.credit for f in slides)
+    assert slides and all(f.call != f.title and re.search("CC BY 4.0[:：] ?http", f.credit) for f in slides)
+
+
+# English prose as it would show in a figure left untranslated; code (`scheduler.step()`,
+# `warmup_t`, `T_max=10`) is the same in both editions and is not matched.
+PROSE = re.compile(
+    r"(?<![\w.])(learning|rate|steps?|epochs?|batch(?:es)?|group|momentum|validation|loss|warm|peak|"
+    r"milestone|restarts?|ends|starts|cycle|decay|per|first|wrong|identical|resumed|with|then|without|and|"
+    r"the|of|at|from)(?![\w(=_])",
+)
+
+
+def test_a_chinese_figure_draws_no_english_prose(traces, monkeypatch):
+    """Every word drawn in the Chinese edition's figures (title, axes, legend, marks, slide title,
+    call and credit) is Chinese, code and numbers aside."""
+    found = []
+
+    def read(fig, figure, png):
+        fig.draw_without_rendering()
+        texts = [t.get_text() for t in fig.findobj(Text) if t.get_visible()]
+        if figure.credit:  # the credit's address is a URL, its name the atlas's
+            texts = [t for t in texts if "CC BY" not in t]
+        found.extend((figure.title, t) for t in texts if PROSE.search(t))
+        matplotlib.pyplot.close(fig)
+        return b""
+
+    monkeypatch.setattr(plot, "_save", read)
+    english = {f.digest for f in site_drawings_in("en", traces)}
+    for figure in site_drawings_in("zh", traces):
+        if figure.digest not in english:
+            draw(figure, THEMES["light"])
+    assert found == [], found[:20]
 
 
 def test_thumbnail_has_no_text(traces):
