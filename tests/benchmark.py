@@ -318,6 +318,15 @@ def main() -> None:
 
     httpd, origin = serve(site)
     heaviest = f"{origin}/schedulers/{name}/"
+    for label, path in (
+        ("gallery", "/"),
+        (f"page {name}", f"/schedulers/{name}/"),
+        ("guide warm-up", "/guides/warm-up/"),
+    ):
+        english, chinese = transfer(origin + path)[0], transfer(f"{origin}/zh{path}")[0]
+        print(
+            f"zh / en, {label:<13} {100 * chinese / english:6.1f} %   ({kb(chinese)} / {kb(english)} gzip; target <= 110 %)"
+        )
     for label, url in (("gallery", origin + "/"), (f"page {name}", heaviest)):
         total, requests, own = transfer(url)
         print(

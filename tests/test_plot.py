@@ -133,13 +133,29 @@ def test_every_drawing_keeps_its_text_inside_apart_and_off_the_curves(traces, mo
     assert slides and all(f.call != f.title and re.search("CC BY 4.0[:：] ?http", f.credit) for f in slides)
 
 
-# English prose as it would show in a figure left untranslated; code (`scheduler.step()`,
-# `warmup_t`, `T_max=10`) is the same in both editions and is not matched.
-PROSE = re.compile(
-    r"(?<![\w.])(learning|rate|steps?|epochs?|batch(?:es)?|group|momentum|validation|loss|warm|peak|"
-    r"milestone|restarts?|ends|starts|cycle|decay|per|first|wrong|identical|resumed|with|then|without|and|"
-    r"the|of|at|from)(?![\w(=_])",
+# English prose as it would show in a figure left untranslated, once the code it may quote is set
+# aside (calls, `name=value`, lambdas, strings, snake_case and CamelCase names: `scheduler.step()`,
+# `T_max=10` are the same in both editions).
+CODE = re.compile(
+    r"""[\w.]+=lambda[^，、；]*|[\w.]+\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)|lambda[^，、；]*|[\w.]+=\S+"""
+    r"""|'[^']*'|"[^"]*"|\b\w*[_A-Z0-9]\w*\b"""
 )
+PROSE = re.compile(
+    r"(?<![\w.])(learning|rate|steps?|epochs?|batch(?:es)?|group|momentum|validation|loss|warm|peak|milestone|"
+    r"restarts?|ends|starts|cycle|decay|per|first|wrong|identical|resumed|with|then|without|and|the|of|at|from|"
+    r"optimizer|over|line|chart)(?![\w(=_])"
+)
+
+
+def test_english_prose_is_told_from_code():
+    assert all(
+        PROSE.search(CODE.sub(" ", s))
+        for s in ("learning rate", "warm-up ends (10)", "group 0 (lr=0.1)", "StepLR(optimizer), optimizer SGD")
+    )
+    assert not any(
+        PROSE.search(CODE.sub(" ", s))
+        for s in ("lr_lambda=lambda epoch: 0.9 ** epoch", "先 optimizer.step()，再 scheduler.step()", "T_max (100)")
+    )
 
 
 def test_a_chinese_figure_draws_no_english_prose(traces, monkeypatch):
@@ -152,7 +168,7 @@ def test_a_chinese_figure_draws_no_english_prose(traces, monkeypatch):
         texts = [t.get_text() for t in fig.findobj(Text) if t.get_visible()]
         if figure.credit:  # the credit's address is a URL, its name the atlas's
             texts = [t for t in texts if "CC BY" not in t]
-        found.extend((figure.title, t) for t in texts if PROSE.search(t))
+        found.extend((figure.title, t) for t in texts if PROSE.search(CODE.sub(" ", t)))
         matplotlib.pyplot.close(fig)
         return b""
 
