@@ -22,7 +22,7 @@ from gen.data import data_index
 from gen.explore import FILE as EXPLORE_FILE
 from gen.explore import data_file, grid_cases, index_item, run_grid
 from gen.explore import view as explore_view
-from gen.figure import HIGHLIGHT, Made, highlight_script, highlights, md_escape
+from gen.figure import HIGHLIGHT, Made, highlight_script, highlights
 from gen.guides import GUIDES, PITFALLS
 from gen.guides.pages import guide_figure, guide_page, guide_pitfall, pitfalls_page, scheduler_pitfall
 from gen.guides.validate import check_guides
@@ -178,7 +178,7 @@ def _generate(entries: tuple[Entry, ...], pool: Pool, site_url: str, start: floa
             thumb = thumbnail(next(t for t in traces if t.case.id == entry.thumb_case))
             for theme in ("light", "dark"):
                 drawings.add(f"{folder}/thumb.{theme}.svg", thumb, theme)
-        alt = md_escape(i18n.tr("Thumbnail: the learning rate under {name}", "gallery", name=entry.name))
+        alt = i18n.tr("Thumbnail: the learning rate under {name}", "gallery", name=entry.name)
         cards.append(Card(local, f"{folder}/index.md", f"{up}{folder}/thumb", alt, *THUMB_PX))
     for path, text in pages:
         files[path] = text.encode()

@@ -13,10 +13,8 @@ import mkdocs_gen_files
 from gen.build import generate
 
 config = mkdocs_gen_files.config
-language = config.theme["language"]
 # The site's root: an edition's own site_url is the English one plus its folder (gen/hooks.py).
-root = config.site_url if language == "en" else config.site_url.removesuffix(f"{language}/")
-site = generate(site_url=root, language=language)
+site = generate(site_url=config.extra["editions"]["en"], language=config.theme["language"])
 try:
     for path, data in sorted(site.files.items()):
         with mkdocs_gen_files.open(path, "wb") as f:

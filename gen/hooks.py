@@ -59,6 +59,9 @@ def on_config(config):
         raise PluginError(NO_SITE_URL)
     _site_dir = config["site_dir"]
     i18n = fresh("gen.i18n")
+    # Every edition's root address, for the sitemap's hreflang alternates (overrides/sitemap.xml).
+    root = config.site_url.removesuffix(i18n.folder(config.theme["language"]))
+    config.extra["editions"] = {code: root + i18n.folder(code) for code in i18n.LANGUAGES}
     if config.theme["language"] != "en":
         import jieba  # Material's search cuts Chinese into words with it; each glossary term is one
 

@@ -31,9 +31,14 @@ class TranslationError(CatalogError):
     """A text has no Chinese form; the message names where it is used and the file to add it to."""
 
 
+def folder(code: str) -> str:
+    """An edition's folder under the site's root: "" (English) or "zh/"."""
+    return "" if code == "en" else f"{code}/"
+
+
 def root() -> str:
-    """The current edition's folder under the site's root: "" (English) or "zh/"."""
-    return "" if language() == "en" else f"{language()}/"
+    """The current edition's folder under the site's root."""
+    return folder(language())
 
 
 def shared(folder: str) -> str:

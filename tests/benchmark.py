@@ -212,7 +212,8 @@ def serve_latency(cache: Path, tmp: Path, runs: int) -> list[float]:
     project = tmp / "serve-project"
     for name in ("gen", "docs", "overrides"):
         shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "mkdocs.yml", project)
+    for config in ("mkdocs.yml", "mkdocs.zh.yml"):
+        shutil.copy(ROOT / config, project)
     (project / "node_modules").symlink_to(ROOT / "node_modules")
     shutil.copytree(cache, tmp / "serve-cache")
     with socket.socket() as sock:

@@ -26,6 +26,18 @@ BREAKAGES = {
         "(1 + math.cos(math.pi * t / t_max)) / 2.001",
         "CosineAnnealingLR case 'basic' column 'lr': the twin disagrees with the run at step 0: run 0.1, twin 0.0999500",
     ),
+    "an English text edited without its Chinese": (
+        "gen/catalog/step.py",
+        'summary="Multiplies the rate by gamma every step_size steps: a staircase."',
+        'summary="Multiplies the rate by gamma every step_size steps."',
+        "StepLR: summary: no Chinese for 'Multiplies the rate by gamma every step_size steps.'; add it to gen/zh/catalog/step.toml",
+    ),
+    "a Chinese page with a broken link": (
+        "gen/zh/pages/about.md",
+        "# 本图集如何构建 { #how-the-atlas-is-built }",
+        "# 本图集如何构建 { #how-the-atlas-is-built }\n\n见[数据](data-index.md)。",
+        "Doc file 'about.md' contains a link 'data-index.md', but the target is not found",
+    ),
     "missing template variable": (
         "gen/templates/scheduler.md.j2",
         "# {{ entry.name }}",
@@ -56,7 +68,8 @@ BREAKAGES = {
 def project_copy(dest: Path) -> Path:
     for name in ("gen", "docs", "overrides"):
         shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    for config in ("mkdocs.yml", "mkdocs.zh.yml"):
+        shutil.copy(ROOT / config, dest / config)
     (dest / "node_modules").symlink_to(ROOT / "node_modules")
     return dest
 

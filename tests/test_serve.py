@@ -37,7 +37,8 @@ def test_serve_shows_catalog_and_generator_edits(tmp_path, site, site_cache):
     project = tmp_path / "project"
     for name in ("gen", "docs", "overrides"):
         shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "mkdocs.yml", project)
+    for config in ("mkdocs.yml", "mkdocs.zh.yml"):
+        shutil.copy(ROOT / config, project)
     (project / "node_modules").symlink_to(ROOT / "node_modules")
     cache = tmp_path / "cache"
     shutil.copytree(site_cache, cache)
@@ -56,6 +57,9 @@ def test_serve_shows_catalog_and_generator_edits(tmp_path, site, site_cache):
         marker = "Edited while serving: this sentence is new."
         assert source.count('summary="') >= 1
         step.write_text(source.replace('summary="', f'summary="{marker} ', 1))
+        # An English text edited needs its Chinese pair again: the Chinese edition's build stops without.
+        pairs = project / "gen" / "zh" / "catalog" / "step.toml"
+        pairs.write_text(pairs.read_text().replace('en = "Multiplies', f'en = "{marker} Multiplies', 1))
         publish = project / "gen" / "publish.py"
         publish.write_text(
             publish.read_text().replace(
@@ -64,6 +68,7 @@ def test_serve_shows_catalog_and_generator_edits(tmp_path, site, site_cache):
             )
         )
         assert wait_for(page, marker, 120), "the catalog edit never reached the page"
+        assert wait_for(f"{origin}/zh/schedulers/step-lr/", "StepLR", 60), "the Chinese edition is not served"
         assert wait_for(f"{origin}/x-step-lr/", "step-lr", 60), "the new short link is missing after the rebuild"
     finally:
         server.terminate()
