@@ -127,6 +127,7 @@ class ExploreView:
     kb: str  # gzipped size of the data file, as the browser fetches it from a gzip host
     controls: str  # HTML: "<code>T_0</code>, <code>T_mult</code> and <code>eta_min</code>"
     args: str  # the controls' names, which the script looks for in the address before loading data
+    words: str  # HTML-escaped JSON: the panel's words in the page's language (`panel_words`)
 
 
 def data_file(entry: Entry, traces: Sequence[Trace]) -> str:
@@ -211,7 +212,53 @@ def view(entry: Entry, traces: Sequence[Trace], data: str) -> ExploreView:
     unit = i18n.plural(entry.unit(traces[0].case))
     kb = f"{max(1, round(size / 1024))} KB"
     file = i18n.shared(folder(entry)) + FILE  # the English edition's, for both
-    return ExploreView(file, len(traces), traces[0].case.steps, unit, kb, words, args)
+    said = html.escape(json.dumps(panel_words(entry, traces), ensure_ascii=False, separators=(",", ":")))
+    return ExploreView(file, len(traces), traces[0].case.steps, unit, kb, words, args, said)
+
+
+def panel_words(entry: Entry, traces: Sequence[Trace]) -> dict[str, Any]:
+    """Every word the panel's script shows, in the page's language: explore.json, which both
+    editions share, stays English. The script fills a message's {fields} itself."""
+    ex = entry.explore
+    assert ex is not None
+
+    def say(text: str) -> str:
+        return i18n.t(text, "code", "Explore panel")
+
+    unit = entry.unit(traces[0].case)
+    columns = [n for n, _ in traces[0].runs[0].columns if n != "lr"]
+    needs = say("torch alone")
+    if entry.library != "torch":
+        needs = i18n.tr("torch and {library}", "Explore panel", library=entry.library)
+    return {
+        "labels": {c.arg: c.label or c.arg for c in ex.controls},  # the entry's, already translated
+        "unit": i18n.tr(unit, "units"),  # `at step 12`
+        "units": i18n.plural(unit),  # `over 100 steps`, the x axis
+        "needs": needs,  # what the full script imports
+        "axes": {"lr": say("lr"), **{n: say("loss" if n == "metric" else n) for n in columns}},
+        "names": {n: say(n) for n in columns},  # the lower chart's, in its description
+        "from": say("{name} from {first} to {last}"),
+        "idle": say("no effect with these settings"),
+        "log": say("Log scale"),
+        "pin": say("Pin this setting"),
+        "pins": say("Pinned settings"),
+        "copyLink": say("Copy link"),
+        "copiedLink": say("link copied."),
+        "copyCall": say("Copy call"),
+        "copiedCall": say("call copied."),
+        "copyScript": say("Copy script"),
+        "copiedScript": say("script copied."),
+        "blocked": say("The browser did not allow copying: select the text instead."),
+        "call": say("Constructor call:"),
+        "script": say("Full script: prints this curve as CSV with {needs}"),
+        "pinned": say("Pinned {setting}."),
+        "summary": say("{setting}: lr from {first} to {last} over {n} {units}, highest {peak} at {unit} {at}."),
+        "chart": say("Line chart of the learning rate, {summary}"),
+        "now": say("Now: "),
+        "pinK": say("Pin {k}: "),
+        "remove": say("Remove pin {k}, {setting}"),
+        "failed": say("The explore data did not load ({error})."),
+    }
 
 
 def index_item(entry: Entry, site_url: str) -> dict[str, Any]:

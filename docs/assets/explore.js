@@ -13,6 +13,9 @@
     return e;
   };
 
+  // A message of the page's words with its {fields} filled: say("Pin {k}: ", { k: 2 }).
+  const say = (text, values) => text.replace(/\{(\w+)\}/g, (field, name) => values[name] ?? field);
+
   // Inverse of gen/explore.py's encode: x is the running sum of running sums of d; value = x * 10**e.
   const decode = ({ e, d }) => {
     const out = new Float64Array(d.length);
@@ -104,7 +107,9 @@
     svg.replaceChildren(g, ...paths.reverse()); // the current setting drawn last, on top
   }
 
-  function build(root, data, want, signal) {
+  // `w`: the panel's words in the page's language (gen/explore.py panel_words), from its root
+  // element; explore.json, which both editions share, is English.
+  function build(root, data, w, want, signal) {
     const details = root.querySelector("details");
     const runs = data.runs.map((r) => ({ call: r.call, cols: r.columns.map(decode) }));
     const controls = data.controls;
@@ -130,23 +135,23 @@
       const out = numeric ? h("output", { for: id }) : ""; // a select shows its value itself
       input.addEventListener("input", () => { state[i] = +input.value; draw(); }, { signal });
       input.addEventListener("change", remember, { signal }); // on release: replaceState costs ~0.5 ms
-      const idle = h("span", { class: "atlas-x-idle", id: `${id}-idle`, hidden: "" }, "no effect with these settings");
-      return { input, out, numeric, idle, row: h("div", { class: "atlas-x-control" }, h("label", { for: id }, c.label), input, out, idle) };
+      const idle = h("span", { class: "atlas-x-idle", id: `${id}-idle`, hidden: "" }, w.idle);
+      return { input, out, numeric, idle, row: h("div", { class: "atlas-x-control" }, h("label", { for: id }, w.labels[c.arg]), input, out, idle) };
     });
     const log = h("input", { type: "checkbox", id: "atlas-x-log" });
     log.checked = !!data.log;
     log.addEventListener("change", draw, { signal });
-    const pinBtn = h("button", { type: "button", class: "atlas-x-btn" }, "Pin this setting");
+    const pinBtn = h("button", { type: "button", class: "atlas-x-btn" }, w.pin);
     const live = h("p", { class: "atlas-x-live", "aria-live": "polite" });
     const main = h("svg:svg", { role: "img", class: "atlas-x-chart" });
     const second = otherName && h("svg:svg", { role: "img", class: "atlas-x-chart" });
-    const legend = h("ul", { class: "atlas-x-legend", "aria-label": "Pinned settings" });
+    const legend = h("ul", { class: "atlas-x-legend", "aria-label": w.pins });
     const call = h("code", { tabindex: 0 }), script = h("code", { tabindex: 0 }); // scrollable: reachable by keyboard
-    const copy = (label, text) => {
+    const copy = (label, copied, text) => {
       const b = h("button", { type: "button", class: "atlas-x-btn" }, label);
       b.addEventListener("click", async () => {
         const done = await navigator.clipboard?.writeText(text()).then(() => true, () => false);
-        live.textContent = done ? `${label.replace("Copy ", "")} copied.` : "The browser did not allow copying: select the text instead.";
+        live.textContent = done ? copied : w.blocked;
       }, { signal });
       return b;
     };
@@ -155,15 +160,15 @@
     const scriptText = () => data.snippet.replace(data.mark, runs[index(state)].call);
     const body = h("div", { class: "atlas-x-body" },
       h("div", { class: "atlas-x-controls" }, ...inputs.map((x) => x.row),
-        h("div", { class: "atlas-x-control" }, log, h("label", { for: "atlas-x-log" }, "Log scale"))),
+        h("div", { class: "atlas-x-control" }, log, h("label", { for: "atlas-x-log" }, w.log))),
       h("figure", { class: "atlas-x-figure" }, main, ...(second ? [second] : [])),
       live,
-      h("div", { class: "atlas-x-actions" }, pinBtn, copy("Copy link", link)),
+      h("div", { class: "atlas-x-actions" }, pinBtn, copy(w.copyLink, w.copiedLink, link)),
       legend,
-      h("p", {}, "Constructor call:"),
+      h("p", {}, w.call),
       h("pre", {}, call),
-      h("div", { class: "atlas-x-actions" }, copy("Copy call", callText), copy("Copy script", scriptText)),
-      h("details", {}, h("summary", {}, `Full script: prints this curve as CSV with ${data.needs}`), h("pre", {}, script)));
+      h("div", { class: "atlas-x-actions" }, copy(w.copyCall, w.copiedCall, callText), copy(w.copyScript, w.copiedScript, scriptText)),
+      h("details", {}, h("summary", {}, say(w.script, { needs: w.needs })), h("pre", {}, script)));
     details.append(body);
 
     pinBtn.addEventListener("click", () => {
@@ -172,7 +177,7 @@
       draw();
       remember();
       clearTimeout(speaking);
-      live.textContent = `Pinned ${words(state)}.`;
+      live.textContent = say(w.pinned, { setting: words(state) });
     }, { signal });
 
     // The setting goes in the query, not the hash: Material's navigation.tracking rewrites the
@@ -202,15 +207,15 @@
       const width = Math.max(260, Math.min(760, bodyWidth || 640));
       const lines = (col) => [{ y: runs[index(state)].cols[col], cls: "atlas-x-c0", now: true },
         ...pins.map((p, k) => ({ y: runs[index(p)].cols[col], cls: `atlas-x-c${k + 1}`, dash: true }))];
-      const unit = data.unit;
       const peak = lr.reduce((b, v, i) => (v > lr[b] ? i : b), 0);
-      const summary = `${words(state)}: lr from ${fmt(lr[0])} to ${fmt(lr[lr.length - 1])} over ${lr.length} ${unit}, highest ${fmt(lr[peak])} at ${unit.slice(0, -1)} ${peak}.`;
-      chart(main, lines(lrCol), { width, height: Math.round(Math.min(320, Math.max(200, width * 0.45))), log: log.checked, ylabel: "lr", xlabel: unit });
-      main.setAttribute("aria-label", `Line chart of the learning rate, ${summary}`);
+      const summary = say(w.summary, { setting: words(state), first: fmt(lr[0]), last: fmt(lr[lr.length - 1]),
+        n: lr.length, units: w.units, peak: fmt(lr[peak]), unit: w.unit, at: peak });
+      chart(main, lines(lrCol), { width, height: Math.round(Math.min(320, Math.max(200, width * 0.45))), log: log.checked, ylabel: w.axes.lr, xlabel: w.units });
+      main.setAttribute("aria-label", say(w.chart, { summary }));
       if (second) {
-        chart(second, lines(other), { width, height: 150, log: false, ylabel: otherName === "metric" ? "loss" : otherName, xlabel: unit });
+        chart(second, lines(other), { width, height: 150, log: false, ylabel: w.axes[otherName], xlabel: w.units });
         const y = run.cols[other];
-        second.setAttribute("aria-label", `${otherName} from ${fmt(y[0])} to ${fmt(y[y.length - 1])}`);
+        second.setAttribute("aria-label", say(w.from, { name: w.names[otherName], first: fmt(y[0]), last: fmt(y[y.length - 1]) }));
       }
       call.textContent = callText();
       script.textContent = scriptText();
@@ -218,9 +223,9 @@
       speaking = setTimeout(() => { live.textContent = summary; }, 500);
       pinBtn.disabled = pins.length >= PINS || pins.some((p) => index(p) === index(state));
       legend.replaceChildren(...(pins.length ? [{ s: state, k: 0 }, ...pins.map((s, k) => ({ s, k: k + 1 }))] : []).map(({ s, k }) => {
-        const item = h("li", {}, h("span", { class: `atlas-x-swatch atlas-x-c${k}`, "aria-hidden": "true" }), k ? `Pin ${k}: ` : "Now: ", words(s));
+        const item = h("li", {}, h("span", { class: `atlas-x-swatch atlas-x-c${k}`, "aria-hidden": "true" }), k ? say(w.pinK, { k }) : w.now, words(s));
         if (k) {
-          const rm = h("button", { type: "button", class: "atlas-x-remove", "aria-label": `Remove pin ${k}, ${words(s)}` }, "×");
+          const rm = h("button", { type: "button", class: "atlas-x-remove", "aria-label": say(w.remove, { k, setting: words(s) }) }, "×");
           rm.addEventListener("click", () => { pins.splice(k - 1, 1); draw(); remember(); pinBtn.focus(); }, { signal });
           item.append(rm);
         }
@@ -260,12 +265,13 @@
     if (!root) return;
     const details = root.querySelector("details");
     const want = wanted(root.dataset.args.split(" "));
+    const w = JSON.parse(root.dataset.words);
     let loading = null;
     const open = () => {
       loading ??= fetch(new URL(root.dataset.explore, location.href), { signal })
         .then((r) => { if (!r.ok) throw new Error(`${r.status} ${r.url}`); return r.json(); })
-        .then((data) => build(root, data, want, signal))
-        .catch((e) => { if (!signal.aborted) { root.dataset.ready = "error"; details.append(h("p", {}, `The explore data did not load (${e.message}).`)); } });
+        .then((data) => build(root, data, w, want, signal))
+        .catch((e) => { if (!signal.aborted) { root.dataset.ready = "error"; details.append(h("p", {}, say(w.failed, { error: e.message }))); } });
     };
     details.addEventListener("toggle", () => details.open && open(), { signal });
     if (want) {
