@@ -466,12 +466,16 @@ def fit(fig, axes: list, legend, notes: list, heading: list, footer: list, edge:
         ]
 
     width, height = fig.bbox.width, fig.bbox.height
-    for _ in range(2):  # tick choice depends on the axes' length: measure again once resized
+    measured = None
+    for _ in range(4):  # tick choice depends on the axes' length: measure again once resized, until it settles
         for ax in axes:  # a panel shorter than its label (a slide's two panels): two lines
             if extent(ax.yaxis.label)[1] > ax.bbox.height:
                 ax.yaxis.label.set_text(ax.yaxis.label.get_text().replace(" ", "\n", 1))
         ys = [size for ax in axes for size in ticklabels(ax.yaxis)]
         xs = ticklabels(axes[-1].xaxis)
+        if (ys, xs) == measured:  # the layout was made for these very ticks
+            break
+        measured = (ys, xs)
         widest, tall = max(w for _, w, _ in ys), max(h for _, _, h in ys + xs)
         label_h = max(extent(ax.yaxis.label)[0] for ax in axes)
         left = edge[0] + label_h + gap + widest + tick
