@@ -144,7 +144,9 @@ def build_editions(config) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    global _site_dir
     here = Path(config.config_file_path).parent
+    site_dir = _site_dir  # MkDocs loads a hook file once: this module serves both builds
     for code, name in EDITIONS.items():
         edition = load_config(
             str(here / name), site_dir=str(Path(config.site_dir) / code), site_url=f"{config.site_url}{code}/"
@@ -154,6 +156,7 @@ def build_editions(config) -> None:
             build(edition)
         finally:
             edition.plugins.on_shutdown()
+            _site_dir = site_dir
 
 
 REDIRECT_HEAD = '<meta charset="utf-8">'

@@ -211,6 +211,13 @@ def entry(e):  # gen.model.Entry -> the same entry with its prose in the current
     )
 
 
+def title(e) -> str:  # gen.model.Entry -> its page's title
+    """The schedule's name, and in Chinese what it is called: `CosineAnnealingLR：余弦退火`."""
+    if language() == "en":
+        return e.name
+    return f"{e.name}：{t(e.name, 'names', f'{e.name}: its Chinese name')}"
+
+
 def trace(tr):  # gen.model.Trace -> the same run, its entry and case in the current language
     """A run's words (titles, marks, captions) in the current language; its script and data as run."""
     from dataclasses import replace

@@ -7,7 +7,7 @@ import importlib
 import inspect
 import json
 
-from gen import cache, timm_import
+from gen import cache, i18n, timm_import
 from gen.cache import library_version
 
 SCHEDULERS = "torch.optim.lr_scheduler"
@@ -29,7 +29,9 @@ def releases(code: str) -> str:
     found = [f"torch {torch_version()}"] + [
         release(name) for name in ("transformers", "timm") if f"from {name}" in code or f"import {name}" in code
     ]
-    return found[0] if len(found) == 1 else ", ".join(found[:-1]) + " and " + found[-1]
+    if len(found) == 1:
+        return found[0]
+    return i18n.tr("{some} and {last}", "libraries", some=i18n.tr(", ", "lists").join(found[:-1]), last=found[-1])
 
 
 def scheduler_class(name: str, module: str = SCHEDULERS) -> type:

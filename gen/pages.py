@@ -246,6 +246,7 @@ def scheduler_page(
     signature, args = signature_views(entry)
     return ENV.get_template("scheduler.md.j2").render(
         entry=entry,
+        title=i18n.title(entry),
         image=f"{folder(entry)}/card.png",
         license=LICENSE,
         signature=signature,

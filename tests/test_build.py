@@ -105,15 +105,15 @@ def test_math_assets_are_published(site):
 def test_removed_arguments_appear_nowhere(site):
     """Only the pitfall that shows torch rejecting `verbose` may name it, and the pages of the
     schedules whose signature still has it (transformers' GreedyLR)."""
-    pitfalls = site / "guides" / "pitfalls" / "index.html"
-    assert 'id="verbose"' in pitfalls.read_text()
+    pitfalls = [site / edition / "guides" / "pitfalls" / "index.html" for edition in ("", "zh")]
+    assert all('id="verbose"' in page.read_text() for page in pitfalls)
     keep = {f"schedulers/{e.slug}/" for e in ENTRIES if "verbose" in parameters(e.name, e.module)}
     assert all(e.library != "torch" for e in ENTRIES if f"schedulers/{e.slug}/" in keep)
     for path in site.rglob("*"):
-        if any(path.is_relative_to(site / k) for k in keep):
+        if any(path.is_relative_to(site / edition / k) for k in keep for edition in ("", "zh")):
             continue
-        if path.suffix in {".html", ".py", ".json", ".csv", ".md"} and path != pitfalls:
-            if path.name == "search_index.json":
+        if path.suffix in {".html", ".py", ".json", ".csv", ".md"} and path not in pitfalls:
+            if path.name == "search_index.json":  # each edition's index, its locations from its root
                 docs = json.loads(path.read_text())["docs"]
                 named = {d["location"] for d in docs if "verbose" in d["text"] + d["title"]}
                 assert {loc.split("#")[0] for loc in named} <= {"guides/pitfalls/", *keep}, named

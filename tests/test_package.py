@@ -19,6 +19,7 @@ NOT_SOURCES = shutil.ignore_patterns(
 def shipped() -> set[str]:
     """The files of gen/ the wheel must hold, as paths inside it."""
     files = [*(ROOT / "gen").rglob("*.py"), *(ROOT / "gen" / "templates").glob("*.j2"), ROOT / "gen" / "katex.mjs"]
+    files += [*(ROOT / "gen" / "zh").rglob("*.toml"), *(ROOT / "gen" / "zh" / "pages").glob("*.md")]  # the Chinese
     return {p.relative_to(ROOT).as_posix() for p in files if "__pycache__" not in p.parts}
 
 
