@@ -473,9 +473,10 @@ def fit(fig, axes: list, legend, notes: list, heading: list, footer: list, edge:
                 ax.yaxis.label.set_text(ax.yaxis.label.get_text().replace(" ", "\n", 1))
         ys = [size for ax in axes for size in ticklabels(ax.yaxis)]
         xs = ticklabels(axes[-1].xaxis)
-        if (ys, xs) == measured:  # the layout was made for these very ticks
+        labels = [ax.yaxis.label.get_text() for ax in axes]
+        if (ys, xs, labels) == measured:  # the layout was made for these very ticks and labels
             break
-        measured = (ys, xs)
+        measured = (ys, xs, labels)
         widest, tall = max(w for _, w, _ in ys), max(h for _, _, h in ys + xs)
         label_h = max(extent(ax.yaxis.label)[0] for ax in axes)
         left = edge[0] + label_h + gap + widest + tick

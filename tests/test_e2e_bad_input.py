@@ -40,9 +40,9 @@ BREAKAGES = {
     ),
     "missing template variable": (
         "gen/templates/scheduler.md.j2",
-        "# {{ entry.name }}",
-        "# {{ entry.nmae }}",
-        "has no attribute 'nmae'",
+        "# {{ title }}",
+        "# {{ titel }}",
+        "'titel' is undefined",
     ),
     "broken link in a hand-written page": (
         "docs/about.md",
