@@ -191,7 +191,7 @@ def test_cli_leaves_no_output_behind(monkeypatch, tmp_path, capsys):
 
 
 def test_missing_template_variable_is_named():
-    with pytest.raises(jinja2.UndefinedError, match="'entry' is undefined"):
+    with pytest.raises(jinja2.UndefinedError, match="'title' is undefined"):
         ENV.get_template("scheduler.md.j2").render()
 
 
