@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,9 +98,10 @@ def label(column: str) -> str:
     return column.split("[", 1)[1][:-1] if "[" in column else ""
 
 
-def alt_text(head: str, output: Output, unit: str) -> str:
+def alt_text(head: str, output: Output, unit: str, legend: Callable[[str], str] = label) -> str:
     """Names what is drawn, then says what each curve does: where it starts, its highest and
-    lowest values with the first step each is reached, and where it ends."""
+    lowest values with the first step each is reached, and where it ends. `legend` gives a
+    labelled column's name as the figure's legend draws it."""
     parts = []
     for name, values in zip(output.header[1:], output.columns[1:], strict=True):
         high = max(range(len(values)), key=values.__getitem__)
@@ -121,7 +122,7 @@ def alt_text(head: str, output: Output, unit: str) -> str:
                 last=short(values[-1]),
             )
         # the legend's words, as drawn
-        parts.append(i18n.tr("{label}: {desc}", "alt text", label=label(name), desc=desc) if label(name) else desc)
+        parts.append(i18n.tr("{label}: {desc}", "alt text", label=legend(name), desc=desc) if label(name) else desc)
     rows = i18n.tr(f"{{n}} {unit}s", "alt text", n=output.rows)  # `100 steps`; a batch axis has always said `batchs`
     start = i18n.tr("Line chart: {head}, over {rows}; ", "alt text", head=head, rows=rows)
     return start + i18n.tr("; ", "alt text").join(parts) + i18n.tr(".", "alt text")
@@ -134,11 +135,12 @@ def embed(
     permalink = f"{page_url}#{fid}"
     urls = tuple(f"{folder_url if s in DRAWN else data_url}{fid}.{s}" for s in SUFFIXES)
     credit = "{cite}. From the {atlas}, {license}."  # the figure's credit line, in both snippets
+    atlas = i18n.tr("LR Scheduler Atlas", "embed snippet")
     cited = i18n.tr(
         credit,
         "embed snippet",
         cite=md_escape(cite),
-        atlas=f"[LR Scheduler Atlas]({permalink})",
+        atlas=f"[{atlas}]({permalink})",
         license=f"[CC BY 4.0]({LICENSE.figures_url})",
     )
     markdown = f"[![{md_escape(alt)}]({urls[0]})]({permalink})\n\n*{cited}*"
@@ -146,7 +148,7 @@ def embed(
         credit,
         "embed snippet",
         cite=html.escape(cite),
-        atlas=f'<a href="{permalink}">LR Scheduler Atlas</a>',
+        atlas=f'<a href="{permalink}">{atlas}</a>',
         license=f'<a href="{LICENSE.figures_url}">CC BY 4.0</a>',
     )
     markup = (
@@ -172,14 +174,16 @@ def make(
     call: str | None = None,
     *,
     unit: str,
+    legend: Callable[[str], str] = label,
     **view: Any,
 ) -> Made:
     """Everything one figure publishes, at `<folder>/<fid>.<suffix>`. `head` names the drawing in
     its alt text, and is the slide's call unless `call` is given ("": none); `about` leads its JSON
     sidecar (what was run); `unit` is what one row is, in English (step, epoch, batch: the alt
-    text says it in the edition's words); `view` adds to its page block."""
+    text says it in the edition's words); `legend` names a labelled column as the legend does;
+    `view` adds to its page block."""
     base = f"{folder}/{fid}"
-    alt = alt_text(head, output, unit)
+    alt = alt_text(head, output, unit, legend)
     w, h = round(figure.size[0] * PX_PER_INCH), round(figure.size[1] * PX_PER_INCH)
     page_url = absolute(site_url, f"{i18n.root()}{folder}/index.md")
     doc = {

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -35,6 +36,19 @@ CASES: list[tuple[Entry, Case]] = [(e, c) for e in ENTRIES for c in e.cases]
 CASE_IDS = [f"{e.name}-{c.id}" for e, c in CASES]
 QUIET = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
+
+# English prose as it would show in a figure or alt text left untranslated, once the code it may quote is set
+# aside (calls, `name=value`, lambdas, strings, snake_case and CamelCase names: `scheduler.step()`,
+# `T_max=10` are the same in both editions).
+CODE = re.compile(
+    r"""[\w.]+=lambda[^，、；]*|[\w.]+\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)|lambda[^，、；]*|[\w.]+=\S+"""
+    r"""|'[^']*'|"[^"]*"|\b\w*[_A-Z0-9]\w*\b"""
+)
+PROSE = re.compile(
+    r"(?<![\w.])(learning|rate|steps?|epochs?|batch(?:es)?|group|momentum|validation|loss|warm|peak|milestone|"
+    r"restarts?|ends|starts|cycle|decay|per|first|wrong|identical|resumed|with|then|without|and|the|of|at|from|"
+    r"optimizer|over|line|chart)(?![\w(=_])"
+)
 
 # Tests that build the site, serve it or drive a browser: `make check` leaves them out (CI runs all).
 NEEDS_A_SITE = {"site", "site_cache", "subpath_root", "server", "browser"}

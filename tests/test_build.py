@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CASE_IDS, CASES, SITE_URL, is_redirect, mkdocs_build
+from conftest import CASE_IDS, CASES, CODE, PROSE, SITE_URL, is_redirect, mkdocs_build
 from gen.catalog import ENTRIES
 from gen.library import parameters, release, torch_version
 from gen.model import shown
@@ -145,6 +145,17 @@ def test_two_clean_builds_are_byte_identical(site, tmp_path):
     second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert first.keys() == second.keys()
     assert [p for p in first if first[p] != second[p]] == []
+
+
+def test_chinese_alt_text_says_it_in_chinese(site):
+    """The alt text on a Chinese page names each curve as its legend draws it: in Chinese, with
+    code, names and numbers as they are."""
+    found = []
+    for page in pages(site / "zh"):
+        for alt in re.findall(r'<img[^>]* alt="([^"]*)"', page.read_text()):
+            if english := PROSE.search(CODE.sub(" ", html.unescape(alt))):
+                found.append((page.parent.relative_to(site).as_posix(), english[0], html.unescape(alt)[:100]))
+    assert found == []
 
 
 SWEEPS = [(e, c) for e, c in CASES if c.vary]

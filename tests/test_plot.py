@@ -12,6 +12,7 @@ import matplotlib.pyplot
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
+from conftest import CODE, PROSE
 from gen import i18n, plot
 from gen.guides import GUIDES, PITFALLS
 from gen.guides.pages import guide_figure
@@ -100,20 +101,6 @@ def collisions(fig) -> list[str]:
                 if inside is not None and min(inside.width, inside.height) > 0.5 and path.intersects_bbox(inside, filled=False):  # fmt: skip
                     found.append(f"line {line.get_label()!r} through text {text!r}")
     return found
-
-
-# English prose as it would show in a figure left untranslated, once the code it may quote is set
-# aside (calls, `name=value`, lambdas, strings, snake_case and CamelCase names: `scheduler.step()`,
-# `T_max=10` are the same in both editions).
-CODE = re.compile(
-    r"""[\w.]+=lambda[^，、；]*|[\w.]+\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)|lambda[^，、；]*|[\w.]+=\S+"""
-    r"""|'[^']*'|"[^"]*"|\b\w*[_A-Z0-9]\w*\b"""
-)
-PROSE = re.compile(
-    r"(?<![\w.])(learning|rate|steps?|epochs?|batch(?:es)?|group|momentum|validation|loss|warm|peak|milestone|"
-    r"restarts?|ends|starts|cycle|decay|per|first|wrong|identical|resumed|with|then|without|and|the|of|at|from|"
-    r"optimizer|over|line|chart)(?![\w(=_])"
-)
 
 
 def test_every_drawing_keeps_its_text_inside_apart_and_off_the_curves(traces, monkeypatch):

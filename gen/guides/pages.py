@@ -238,7 +238,7 @@ def guide_figure(guide: Guide, plot: Plot, site_url: str) -> GuideFigure:
         {"guide": absolute(site_url, f"{folder}/index.md"), "figure": plot.id}, check.error, site_url, plot.title, "",
         text=plot.note(dict(zip(output.header, output.columns, strict=True))) if plot.note else "",
         check=said, library=releases(plot.code), warnings=output.warnings, multiples=tuple(s for s, _ in multiples), log=plot.log,
-        unit=plot.xlabel,
+        unit=plot.xlabel, legend=lambda name: words(label(name)),
     )  # fmt: skip
     smalls = tuple((f"{folder}/{s.stem}.{t}.svg", fig, t) for s, fig in multiples for t in ("light", "dark"))
     made = replace(made, drawings=made.drawings + smalls)
