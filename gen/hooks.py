@@ -1,12 +1,13 @@
 """What the atlas asks of MkDocs beyond mkdocs-gen-files, through the public API of MkDocs 1.6:
 the generator imported afresh for every build, the short links, server-side math, Material's
-script deferred, and no half-built site. The generated files themselves go in through gen-files'
+script deferred, the search index in UTF-8, the other editions, and no half-built site. The generated files themselves go in through gen-files'
 script, gen/files.py; no other module knows MkDocs.
 """
 
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 import os
 import re
@@ -129,9 +130,20 @@ def on_post_build(config) -> None:
     if _math is not None:
         _math.close()
     importlib.import_module("gen.math").copy_assets(Path(config["site_dir"]))
+    search_index_in_utf8(Path(config["site_dir"]) / "search" / "search_index.json")
     if config.theme["language"] == "en":
         tidy_redirects(config)
         build_editions(config)
+
+
+def search_index_in_utf8(path: Path) -> None:
+    """Material's search plugin (its on_post_build, run before the hooks') writes every character
+    past ASCII as an escape: six bytes for a Chinese character's three, and six for each zero-width
+    space jieba puts between words. The same JSON in UTF-8 is a fifth smaller gzipped for the
+    Chinese edition (178 KB to 143 KB), the English one's is all but unchanged."""
+    if path.is_file():
+        index = json.loads(path.read_text(encoding="utf-8"))
+        path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 EDITIONS = {"zh": "mkdocs.zh.yml"}  # each other edition's config, beside mkdocs.yml

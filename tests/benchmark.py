@@ -230,6 +230,7 @@ def serve_latency(cache: Path, tmp: Path, runs: int) -> list[float]:
         cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     page, step = f"{origin}/schedulers/step-lr/", project / "gen" / "catalog" / "step.py"
+    pairs = project / "gen" / "zh" / "catalog" / "step.toml"  # an English text edited needs its pair again
     seconds = []
     try:
         while "StepLR" not in fetch(page):
@@ -237,9 +238,11 @@ def serve_latency(cache: Path, tmp: Path, runs: int) -> list[float]:
         time.sleep(2)  # past the first build's own reload
         for i in range(runs):
             marker = f"Edit number {i} while serving."
-            source = step.read_text()
+            source, paired = step.read_text(), pairs.read_text()
             start = time.perf_counter()
             step.write_text(source.replace('summary="', f'summary="{marker} ', 1))
+            summary = source.split('summary="', 1)[1]  # StepLR's, first in the module, as its pair starts
+            pairs.write_text(paired.replace(f'en = "{summary[:40]}', f'en = "{marker} {summary[:40]}', 1))
             while marker not in fetch(page):
                 time.sleep(0.05)
             seconds.append(time.perf_counter() - start)

@@ -131,6 +131,15 @@ def test_search_index_leaves_out_the_reproduce_scripts(site):
     assert "The momentum panel mirrors the rate" in text and "Checked against" in text
 
 
+def test_search_index_is_written_in_utf8(site):
+    """Each edition's index spells its characters in UTF-8, not as `\\u5b66` escapes (gen/hooks.py)."""
+    for edition in ("", "zh"):
+        raw = (site / edition / "search" / "search_index.json").read_text(encoding="utf-8")
+        assert re.findall(r"(?<!\\)\\u[0-9a-fA-F]{4}", raw)[:3] == [], edition
+        assert json.loads(raw)["docs"]
+    assert "学习率" in (site / "zh" / "search" / "search_index.json").read_text(encoding="utf-8")
+
+
 def test_nav_lists_every_scheduler(site):
     html = (site / "index.html").read_text()
     for entry in ENTRIES:

@@ -221,12 +221,14 @@ def guide_figure(guide: Guide, plot: Plot, site_url: str) -> GuideFigure:
     check = Check(check_plot(guide, plot, output), output.rows)
     said = sentence(check, releases(plot.code))
     where = f"guide {guide.slug!r} plot {plot.id!r}"
+    # the runs as the legend names them: the CSV's columns in English, the legend's words in Chinese
+    quote = "`{}`" if i18n.language() == "en" else "“{}”"
     for a, b in plot.same:
         said = then(
             said,
             i18n.tr(
                 "The build also requires {a} and {b} to be identical at every step, and they are.",
-                where, a=f"`{label(a)}`", b=f"`{label(b)}`",
+                where, a=quote.format(words(label(a))), b=quote.format(words(label(b))),
             ),
         )  # fmt: skip
     if plot.formula:
