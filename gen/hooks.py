@@ -12,7 +12,9 @@ import logging
 import os
 import re
 import shutil
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from types import ModuleType
 
@@ -23,6 +25,8 @@ from mkdocs.structure.files import InclusionLevel
 _command = "build"
 _math = None  # gen.math.Renderer of this build
 _site_dir = ""
+# The MkDocs 2 notice the plugins print: once is enough, the other editions' builds leave it out.
+QUIET = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 _aliases_added: set[str] = set()  # the catalog's short links put in redirect_maps by the last on_config
 
 
@@ -133,7 +137,7 @@ def on_post_build(config) -> None:
     search_index_in_utf8(Path(config["site_dir"]) / "search" / "search_index.json")
     if config.theme["language"] == "en":
         tidy_redirects(config)
-        build_editions(config)
+        finish_editions(Path(config.site_dir))
 
 
 def search_index_in_utf8(path: Path) -> None:
@@ -147,28 +151,56 @@ def search_index_in_utf8(path: Path) -> None:
 
 
 EDITIONS = {"zh": "mkdocs.zh.yml"}  # each other edition's config, beside mkdocs.yml
+_editions: list[tuple[str, subprocess.Popen, Path]] = []  # this build's other editions, under way
 
 
-def build_editions(config) -> None:
+def on_pre_build(config) -> None:
     """Each other edition is a whole MkDocs build of its own config (its nav, search index,
-    interface language and sitemap are its own), made into <site_dir>/<code>/ by the same
-    command: `mkdocs build` and `mkdocs serve` make every edition."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    global _site_dir
+    interface language and sitemap are its own), started with this one by the same command
+    (`mkdocs build`, `serve`, `gh-deploy`), in a process of its own: a build's page work is one
+    core's, and the two run side by side. It builds into a folder of its own, moved into
+    <site_dir>/<code>/ once this build is done (this one cleans its site folder after this event)."""
+    if config.theme["language"] != "en":
+        return
+    stop_editions()
     here = Path(config.config_file_path).parent
-    site_dir = _site_dir  # MkDocs loads a hook file once: this module serves both builds
     for code, name in EDITIONS.items():
-        edition = load_config(
-            str(here / name), site_dir=str(Path(config.site_dir) / code), site_url=f"{config.site_url}{code}/"
-        )
-        edition.plugins.on_startup(command=_command, dirty=False)
-        try:
-            build(edition)
-        finally:
-            edition.plugins.on_shutdown()
-            _site_dir = site_dir
+        out = Path(tempfile.mkdtemp(prefix=f"atlas-{code}-"))
+        cmd = [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--config-file",
+            str(here / name),
+            "--site-dir",
+            str(out / "site"),
+        ]
+        env = os.environ | QUIET | {"ATLAS_SITE_URL": f"{config.site_url}{code}/"}
+        _editions.append((code, subprocess.Popen([*cmd, *(["--strict"] if config.strict else [])], env=env), out))
+
+
+def finish_editions(site_dir: Path) -> None:
+    """Waits for the other editions and puts each in its folder; one that failed fails this build
+    (its own log, above, says why)."""
+    for code, process, _ in _editions:
+        if process.wait() != 0:
+            raise PluginError(
+                f"the {code} edition's build failed (mkdocs build --config-file {EDITIONS[code]}): see its log above"
+            )
+    for code, _, out in _editions:
+        shutil.rmtree(site_dir / code, ignore_errors=True)
+        shutil.move(out / "site", site_dir / code)
+    stop_editions()
+
+
+def stop_editions() -> None:
+    for _, process, out in _editions:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        shutil.rmtree(out, ignore_errors=True)
+    _editions.clear()
 
 
 REDIRECT_HEAD = '<meta charset="utf-8">'
@@ -194,5 +226,6 @@ def on_build_error(error) -> None:
     leaves no worker and no site behind: a half-valid site must not be mistaken for a good one."""
     if _math is not None:
         _math.close()
+    stop_editions()
     if _command == "build" and _site_dir:
         shutil.rmtree(_site_dir, ignore_errors=True)
