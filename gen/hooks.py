@@ -1,7 +1,8 @@
 """What the atlas asks of MkDocs beyond mkdocs-gen-files, through the public API of MkDocs 1.6:
 the generator imported afresh for every build, the short links, server-side math, Material's
-script deferred, the search index in UTF-8, the other editions, and no half-built site. The generated files themselves go in through gen-files'
-script, gen/files.py; no other module knows MkDocs.
+script deferred, the search index in UTF-8, the other editions, and no half-built site. The
+generated files themselves go in through gen-files' script, gen/files.py; no other module knows
+MkDocs.
 """
 
 from __future__ import annotations

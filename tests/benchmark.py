@@ -239,10 +239,10 @@ def serve_latency(cache: Path, tmp: Path, runs: int) -> list[float]:
         for i in range(runs):
             marker = f"Edit number {i} while serving."
             source, paired = step.read_text(), pairs.read_text()
+            summary = source.split('summary="', 1)[1][:40]  # StepLR's, first in the module, as its pair starts
             start = time.perf_counter()
             step.write_text(source.replace('summary="', f'summary="{marker} ', 1))
-            summary = source.split('summary="', 1)[1]  # StepLR's, first in the module, as its pair starts
-            pairs.write_text(paired.replace(f'en = "{summary[:40]}', f'en = "{marker} {summary[:40]}', 1))
+            pairs.write_text(paired.replace(f'en = "{summary}', f'en = "{marker} {summary}', 1))
             while marker not in fetch(page):
                 time.sleep(0.05)
             seconds.append(time.perf_counter() - start)

@@ -221,14 +221,18 @@ def guide_figure(guide: Guide, plot: Plot, site_url: str) -> GuideFigure:
     check = Check(check_plot(guide, plot, output), output.rows)
     said = sentence(check, releases(plot.code))
     where = f"guide {guide.slug!r} plot {plot.id!r}"
-    # the runs as the legend names them: the CSV's columns in English, the legend's words in Chinese
+
+    def legend(column: str) -> str:  # a run as the figure's legend names it
+        return words(label(column))
+
+    # quoted as code in English (the CSV's column), as words in Chinese (the legend's)
     quote = "`{}`" if i18n.language() == "en" else "“{}”"
     for a, b in plot.same:
         said = then(
             said,
             i18n.tr(
                 "The build also requires {a} and {b} to be identical at every step, and they are.",
-                where, a=quote.format(words(label(a))), b=quote.format(words(label(b))),
+                where, a=quote.format(legend(a)), b=quote.format(legend(b)),
             ),
         )  # fmt: skip
     if plot.formula:
@@ -240,7 +244,7 @@ def guide_figure(guide: Guide, plot: Plot, site_url: str) -> GuideFigure:
         {"guide": absolute(site_url, f"{folder}/index.md"), "figure": plot.id}, check.error, site_url, plot.title, "",
         text=plot.note(dict(zip(output.header, output.columns, strict=True))) if plot.note else "",
         check=said, library=releases(plot.code), warnings=output.warnings, multiples=tuple(s for s, _ in multiples), log=plot.log,
-        unit=plot.xlabel, legend=lambda name: words(label(name)),
+        unit=plot.xlabel, legend=legend,
     )  # fmt: skip
     smalls = tuple((f"{folder}/{s.stem}.{t}.svg", fig, t) for s, fig in multiples for t in ("light", "dark"))
     made = replace(made, drawings=made.drawings + smalls)
